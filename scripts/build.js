@@ -1,0 +1,51 @@
+// Runs every build step in one process and prints each with its time:
+// lint → bundle → (types, event types, validators) in parallel → runtime (tsc).
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { performance } from "node:perf_hooks";
+import { ROOT, isMain } from "./lib.js";
+import { lintSpec } from "./lint.js";
+import { writeBundles } from "./bundle.js";
+import { writeEventTypes, writeTypes } from "./types.js";
+import { writeValidators } from "./validators.js";
+
+async function step(name, work) {
+  const started = performance.now();
+  try {
+    const result = await work();
+    console.log(`  ✓ ${name.padEnd(12)} ${Math.round(performance.now() - started)} ms`);
+    return result;
+  } catch (error) {
+    console.error(`  ✗ ${name.padEnd(12)} ${Math.round(performance.now() - started)} ms`);
+    throw error;
+  }
+}
+
+function compileRuntime() {
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  return promisify(execFile)(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT });
+}
+
+export async function buildAll() {
+  const started = performance.now();
+  console.log("build:");
+  await step("lint", lintSpec);
+  const spec = await step("bundle", () => writeBundles());
+  await Promise.all([
+    step("types", () => writeTypes(spec)),
+    step("event types", () => writeEventTypes(spec)),
+    step("validators", () => writeValidators(spec)),
+  ]);
+  await step("runtime", compileRuntime);
+  console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (isMain(import.meta.url)) {
+  try {
+    await buildAll();
+  } catch (error) {
+    console.error(error.stdout || error.message);
+    process.exitCode = 1;
+  }
+}
