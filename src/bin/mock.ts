@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// socotra-webhooks-mock: the package's Prism mock from the command line.
+import { parseArgs } from "node:util";
+import { MockServerError, startMockServer } from "../testing.js";
+
+const usage = `Usage: socotra-webhooks-mock [--port N] [--host H] [--dynamic] [--seed S] [--no-errors]
+
+Serves a Prism mock of the Socotra Connected Core Webhooks API contract until Ctrl-C.
+  --port N      port to listen on (default 4010; 0 picks a free one)
+  --host H      interface to listen on (default 127.0.0.1)
+  --dynamic     generate responses from the schemas instead of the examples
+  --seed S      seed for --dynamic, so responses repeat
+  --no-errors   do not turn responses that break their schema into 500s`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "4010" },
+      host: { type: "string", default: "127.0.0.1" },
+      dynamic: { type: "boolean", default: false },
+      seed: { type: "string" },
+      "no-errors": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!/^\d+$/.test(values.port) || port > 65535) {
+  console.error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
+  process.exit(2);
+}
+
+try {
+  const mock = await startMockServer({ port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: !values["no-errors"] });
+  console.log(`Mock of the Webhooks API: ${mock.url}`);
+  console.log(`Try: curl -H "Authorization: any-token" ${mock.url}/webhooks`);
+  console.log("Ctrl-C stops it.");
+  const stop = () => void mock.stop().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (error) {
+  console.error(error instanceof MockServerError ? error.message : error);
+  process.exit(1);
+}
