@@ -1,0 +1,76 @@
+// What other repositories install: pack the package, install the tarball into a fresh project,
+// type-check and run a consumer under node16 and bundler resolution, and run the README's
+// vitest example against startMockServer there.
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+let project: string;
+let tarballFiles: string[];
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), "consumer-"));
+  // dist/ from src/, then pack without the prepack build: generated/ is already fresh (see the drift test).
+  await run(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root });
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", project], { cwd: root });
+  const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  tarballFiles = packed.files.map((file) => file.path);
+  await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  await run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed.filename}`, "@stoplight/prism-cli@5.14.2", "vitest@4.1.12", "@types/node@20"],
+    { cwd: project },
+  );
+  await cp(join(root, "test", "package", "fixtures"), project, { recursive: true });
+}, 120_000);
+
+afterAll(() => rm(project, { recursive: true, force: true }));
+
+describe("the packed package", () => {
+  it("ships the runtime, types, bundled spec and docs files, and nothing from the source tree", () => {
+    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/bin/mock.js", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "package.json"]) {
+      expect(tarballFiles).toContain(file);
+    }
+    expect(tarballFiles.filter((file) => /^(src|test|openapi|scripts|\.ci)\//.test(file) || file.endsWith(".map"))).toEqual([]);
+  });
+
+  it("type-checks a consumer under moduleResolution node16 and bundler", async () => {
+    // Both at once; the node16 one also emits the JavaScript that the next test runs.
+    await Promise.all(["node16", "bundler"].map((resolution) => run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd: project })));
+  });
+
+  it("runs the consumer", async () => {
+    const { stdout } = await run(process.execPath, ["out/consumer.js"], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({
+      firstEvent: "cancellation.create",
+      notAnEvent: "policy.teleport",
+      eventTypes: 100,
+      type: "policy.issue",
+      rejected: "/timestamp,/data,/transactionId,/type,/username",
+      openapi: "3.1.0",
+      standardOk: true,
+    });
+  });
+
+  it("depends at run time on openapi-fetch only", async () => {
+    const manifest = JSON.parse(await readFile(join(project, "node_modules", "socotra-webhooks-contract", "package.json"), "utf8"));
+    expect(Object.keys(manifest.dependencies)).toEqual(["openapi-fetch"]);
+    expect(manifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
+  });
+
+  it("runs the README's vitest example against startMockServer", async () => {
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    const example = /```ts\n(\/\/ webhooks\.contract\.test\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, "README has a ```ts block starting with // webhooks.contract.test.ts").toBeDefined();
+    await writeFile(join(project, "webhooks.contract.test.ts"), example!);
+    const { stdout } = await run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project], { cwd: project });
+    expect(stdout).toMatch(/1 passed/);
+  }, 60_000);
+});
