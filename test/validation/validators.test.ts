@@ -53,7 +53,7 @@ describe.each(objectSchemas)("%s", (name, schema) => {
     const property = resolve(schema.properties[field]);
     return property.enum ?? (property.items && resolve(property.items).enum);
   });
-  it.runIf(enumFields.length > 0).each(enumFields)("reports an unknown enum value in %s", (field) => {
+  if (enumFields.length > 0) it.each(enumFields)("reports an unknown enum value in %s", (field) => {
     const isArray = resolve(schema.properties[field]).type === "array";
     const broken = { ...structuredClone(example), [field]: isArray ? ["policy.teleport"] : "policy.teleport" };
     expect(issuesOf(() => parse(name, broken))).toContainEqual(
@@ -62,7 +62,7 @@ describe.each(objectSchemas)("%s", (name, schema) => {
   });
 
   const timestampFields = Object.keys(schema.properties).filter((field) => schema.properties[field].$ref?.endsWith("/Timestamp"));
-  it.runIf(timestampFields.length > 0).each(timestampFields)("reports a malformed timestamp in %s", (field) => {
+  if (timestampFields.length > 0) it.each(timestampFields)("reports a malformed timestamp in %s", (field) => {
     for (const malformed of ["2020-05-17T18:41:38Z", "1589740898000.5", "", "-1"]) {
       const broken = { ...structuredClone(example), [field]: malformed };
       expect(issuesOf(() => parse(name, broken))).toContainEqual(expect.objectContaining({ path: `/${field}`, rule: "pattern" }));

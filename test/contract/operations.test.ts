@@ -1,0 +1,110 @@
+// Every operation through the typed client against the shared Prism mock: its success answer and
+// every declared error status, each checked against its schema; request-side violations derived
+// from the spec, each answered with a declared 4xx; and every (operation, status) pair covered.
+import { describe, expect, inject, it } from "vitest";
+import { createWebhooksClient, parse, type SchemaName } from "../../src/index.js";
+import { exampleParams, operations, resolveSchema, type Json, type Operation } from "./operations.js";
+
+const client = createWebhooksClient({ baseUrl: inject("mockUrl"), token: "contract-test-token", retry: false });
+const withoutToken = createWebhooksClient({ baseUrl: inject("mockUrl"), token: "contract-test-token", retry: false });
+withoutToken.use({ onRequest: ({ request }) => (request.headers.delete("Authorization"), request) });
+
+const covered = new Set<string>();
+type Init = { params?: Json; body?: unknown; headers?: Record<string, string> };
+type LooseClient = { request(method: string, path: string, init: Init): Promise<{ data?: unknown; error?: unknown; response: Response }> };
+
+async function call(operation: Operation, init: Init = {}, through = client) {
+  const result = await (through as unknown as LooseClient).request(operation.method, operation.path, {
+    params: exampleParams(operation),
+    ...(operation.bodyExample && { body: operation.bodyExample }),
+    ...init,
+  });
+  covered.add(`${operation.id} ${result.response.status}`);
+  return result;
+}
+
+async function expectDeclaredClientError(operation: Operation, init: Init, status = 400) {
+  const { data, error, response } = await call(operation, init);
+  expect(operation.responses.has(status)).toBe(true);
+  expect({ status: response.status, violations: response.headers.get("sl-violations") !== null }).toEqual({ status, violations: true });
+  expect(data).toBeUndefined();
+  expect(() => parse("ApiError", error)).not.toThrow();
+}
+
+describe.each(operations)("$method $path ($id)", (operation) => {
+  it("answers success with a body that matches its schema", async () => {
+    const { data, error, response } = await call(operation);
+    expect(error).toBeUndefined();
+    expect(response.status).toBe(200);
+    const schema = operation.responses.get(200);
+    if (schema === undefined) expect(data).toBeUndefined();
+    else expect(parse(schema as SchemaName, data)).toEqual(data);
+  });
+
+  const errorStatuses = [...operation.responses.keys()].filter((status) => status >= 400);
+  it.each(errorStatuses)("answers a declared %i through the typed error", async (status) => {
+    const { data, error, response } = await call(operation, { headers: { Prefer: `code=${status}` } });
+    expect(response.status).toBe(status);
+    expect(data).toBeUndefined();
+    expect(parse(operation.responses.get(status) as SchemaName, error)).toEqual(error);
+  });
+
+  it("answers 401 without a token", async () => {
+    const { response, error } = await call(operation, {}, withoutToken);
+    expect(response.status).toBe(401);
+    expect(error).toBeDefined();
+  });
+
+  const boundedParameters = operation.parameters.flatMap((parameter) => {
+    const { schema } = parameter;
+    const bad: [string, unknown][] = [];
+    if (schema.maxLength !== undefined) bad.push([`longer than ${schema.maxLength}`, "x".repeat(schema.maxLength + 1)]);
+    if (schema.minimum !== undefined) bad.push([`below ${schema.minimum}`, schema.minimum - 1]);
+    if (schema.maximum !== undefined) bad.push([`above ${schema.maximum}`, schema.maximum + 1]);
+    if (schema.type === "integer") bad.push(["not an integer", "ten"], ["a fraction", 1.5]);
+    return bad.map(([rule, value]) => ({ label: `${parameter.in} ${parameter.name} ${rule}`, location: parameter.in as "path" | "query", name: parameter.name, value }));
+  });
+  if (boundedParameters.length > 0) it.each(boundedParameters)("rejects $label with 400", async ({ location, name, value }) => {
+    await expectDeclaredClientError(operation, { params: exampleParams(operation, { [location]: { [name]: value } }) });
+  });
+
+  const bodyViolations = operation.bodySchema ? violationsOf(operation.bodySchema, operation.bodyExample!) : [];
+  if (bodyViolations.length > 0) it.each(bodyViolations)("rejects a body with $label with 400", async ({ body }) => {
+    await expectDeclaredClientError(operation, { body });
+  });
+  if (operation.bodySchema) {
+    it("rejects a missing body with 400", async () => {
+      await expectDeclaredClientError(operation, { body: undefined });
+    });
+  }
+});
+
+/** For an example body: each required field dropped, each field of the wrong type, unknown enum values and fields. */
+function violationsOf(schemaRef: Json, example: Json, prefix = ""): { label: string; body: Json }[] {
+  const schema = resolveSchema(schemaRef);
+  const found: { label: string; body: Json }[] = [];
+  const replace = (field: string, value: unknown) => ({ ...example, [field]: value });
+  for (const field of schema.required ?? []) {
+    const { [field]: _dropped, ...rest } = example;
+    found.push({ label: `${prefix}${field} missing`, body: rest });
+  }
+  for (const [field, propertyRef] of Object.entries(schema.properties as Json)) {
+    const property = resolveSchema(propertyRef);
+    found.push({ label: `${prefix}${field} of the wrong type`, body: replace(field, property.type === "string" ? 7 : "seven") });
+    if (property.enum) found.push({ label: `${prefix}${field} an unknown value`, body: replace(field, "teleport") });
+    if (property.type === "array" && resolveSchema(property.items).enum) {
+      found.push({ label: `${prefix}${field} holding an unknown value`, body: replace(field, ["policy.teleport"]) });
+    }
+    if (property.type === "object" && property.properties && example[field]) {
+      for (const nested of violationsOf(propertyRef, example[field], `${prefix}${field}.`)) found.push({ label: nested.label, body: replace(field, nested.body) });
+    }
+  }
+  if (schema.additionalProperties === false) found.push({ label: `${prefix}an unknown field`, body: { ...example, unknownField: true } });
+  return found;
+}
+
+// Runs last: tests in a file run in order. Coverage is computed from the spec, not listed by hand.
+it("exercised every declared (operation, status) pair", () => {
+  const declared = operations.flatMap((operation) => [...operation.responses.keys()].map((status) => `${operation.id} ${status}`));
+  expect(declared.filter((pair) => !covered.has(pair))).toEqual([]);
+});
