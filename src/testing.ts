@@ -41,7 +41,7 @@ export interface MockServerOptions {
 }
 
 export interface MockServer {
-  /** The mock's base URL, e.g. `http://127.0.0.1:4010`. */
+  /** The server's base URL, e.g. `http://127.0.0.1:4010`. */
   url: string;
   /** Stops the Prism process this server started; resolves once it has exited. */
   stop(): Promise<void>;
@@ -89,28 +89,15 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/**
- * Starts Prism on this package's bundled spec and resolves once it answers.
- *
- * @example
- * const mock = await startMockServer();
- * const client = createWebhooksClient({ baseUrl: mock.url, token: "any-token" });
- * // ...
- * await mock.stop();
- */
-export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { host = "127.0.0.1", dynamic = false, seed, errors = true, startTimeoutMs = 30_000 } = options;
+/** Spawns Prism with `args` after PRISM_CLI on a free or given port; resolves once it listens. */
+async function startPrism(mode: string[], options: { port?: number; host?: string; startTimeoutMs?: number }): Promise<MockServer> {
+  const { host = "127.0.0.1", startTimeoutMs = 30_000 } = options;
   const requested = options.port ?? 0;
   if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
-    throw new MockServerError(`startMockServer: \`port\` must be an integer from 0 to 65535, got ${String(requested)}`);
+    throw new MockServerError(`\`port\` must be an integer from 0 to 65535, got ${String(requested)}`);
   }
   const port = await freePort(host, requested);
-  const args = [PRISM_CLI, "mock", SPEC_PATH, "-h", host, "-p", String(port)];
-  if (errors) args.push("--errors");
-  if (dynamic) args.push("--dynamic", "--json-schema-faker-fillProperties=false");
-  if (seed !== undefined) args.push("--seed", String(seed));
-
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [PRISM_CLI, ...mode, "-h", host, "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   child.once("exit", () => running.delete(child));
   let output = "";
@@ -120,7 +107,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
 
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stopProcess(child);
@@ -143,5 +129,40 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     child.stdout.on("data", onData);
     child.once("exit", onExit);
   });
-  return { url, stop: () => stopProcess(child) };
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, stop: () => stopProcess(child) };
+}
+
+/**
+ * Starts Prism on this package's bundled spec and resolves once it answers.
+ *
+ * @example
+ * const mock = await startMockServer();
+ * const client = createWebhooksClient({ baseUrl: mock.url, token: "any-token" });
+ * // ...
+ * await mock.stop();
+ */
+export function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const { dynamic = false, seed, errors = true } = options;
+  const mode = ["mock", SPEC_PATH];
+  if (errors) mode.push("--errors");
+  if (dynamic) mode.push("--dynamic", "--json-schema-faker-fillProperties=false");
+  if (seed !== undefined) mode.push("--seed", String(seed));
+  return startPrism(mode, options);
+}
+
+export interface ValidatingProxyOptions {
+  /** The real deployment, e.g. `https://api.sandbox.socotra.com`. */
+  upstream: string;
+  port?: number;
+  host?: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts Prism as a proxy in front of a real deployment: it forwards every request and reports
+ * each request or response that breaks the contract in an `sl-violations` header.
+ */
+export function startValidatingProxy(options: ValidatingProxyOptions): Promise<MockServer> {
+  if (!/^https?:\/\/[^/]/.test(options.upstream)) throw new MockServerError(`\`upstream\` must be an http(s) URL, got "${options.upstream}"`);
+  return startPrism(["proxy", SPEC_PATH, options.upstream], options);
 }

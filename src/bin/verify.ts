@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// socotra-webhooks-verify: checks a real deployment against the contract, read-only.
+import { parseArgs } from "node:util";
+import { verifyDeployment } from "../verify.js";
+
+const usage = `Usage: socotra-webhooks-verify --upstream URL [--token TOKEN] [--name NAME ...]
+
+Calls every read-only operation of the Webhooks API through Prism's validating proxy and reports
+each request or response that breaks the contract. Exit status 1 when any does.
+  --upstream URL   the deployment, e.g. https://api.sandbox.socotra.com
+  --token TOKEN    the Account API token (default: $SOCOTRA_TOKEN); never printed
+  --name NAME      a webhook to check (repeatable; default: the first five listed)`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      upstream: { type: "string" },
+      token: { type: "string", default: process.env.SOCOTRA_TOKEN },
+      name: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (!values.upstream || !/^https?:\/\/[^/]/.test(values.upstream)) {
+  console.error(`--upstream must be an http(s) URL\n\n${usage}`);
+  process.exit(2);
+}
+if (!values.token) {
+  console.error(`--token (or SOCOTRA_TOKEN) is required\n\n${usage}`);
+  process.exit(2);
+}
+
+try {
+  const calls = await verifyDeployment({ upstream: values.upstream, token: values.token, ...(values.name && { names: values.name }) });
+  for (const call of calls) {
+    console.log(`${call.violations.length === 0 ? "✓" : "✗"} ${call.operationId} ${call.method} ${call.path} → ${call.status}`);
+    for (const violation of call.violations) console.log(`    ${violation.location}: ${violation.message}`);
+  }
+  const broken = calls.filter((call) => call.violations.length > 0).length;
+  console.log(`\n${calls.length} call(s), ${broken} breaking the contract`);
+  process.exitCode = broken > 0 ? 1 : 0;
+} catch (error) {
+  console.error(`verify: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
