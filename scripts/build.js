@@ -1,5 +1,5 @@
 // Runs every build step in one process and prints each with its time:
-// lint → bundle → (types, event types, validators) in parallel → runtime (tsc).
+// lint → bundle → (types, event types, validators, docs) in parallel → runtime (tsc).
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +9,7 @@ import { lintSpec } from "./lint.js";
 import { writeBundles } from "./bundle.js";
 import { writeEventTypes, writeTypes } from "./types.js";
 import { writeValidators } from "./validators.js";
+import { writeDocs } from "./docs.js";
 
 async function step(name, work) {
   const started = performance.now();
@@ -36,6 +37,7 @@ export async function buildAll() {
     step("types", () => writeTypes(spec)),
     step("event types", () => writeEventTypes(spec)),
     step("validators", () => writeValidators(spec)),
+    step("docs", () => writeDocs(spec)),
   ]);
   await step("runtime", compileRuntime);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);

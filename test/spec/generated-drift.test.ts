@@ -8,6 +8,7 @@ import { GENERATED } from "../../scripts/lib.js";
 import { writeBundles } from "../../scripts/bundle.js";
 import { writeEventTypes, writeTypes } from "../../scripts/types.js";
 import { writeValidators } from "../../scripts/validators.js";
+import { writeDocs } from "../../scripts/docs.js";
 
 let fresh: string;
 const list = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
@@ -15,7 +16,7 @@ const list = async (dir: string) => (await readdir(dir, { recursive: true, withF
 beforeAll(async () => {
   fresh = await mkdtemp(join(tmpdir(), "generated-"));
   const spec = await writeBundles(fresh);
-  await Promise.all([writeTypes(spec, fresh), writeEventTypes(spec, fresh), writeValidators(spec, fresh)]);
+  await Promise.all([writeTypes(spec, fresh), writeEventTypes(spec, fresh), writeValidators(spec, fresh), writeDocs(spec, fresh)]);
 }, 60_000);
 
 afterAll(() => rm(fresh, { recursive: true, force: true }));
