@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { ROOT, isMain } from "./lib.js";
 import { lintSpec } from "./lint.js";
 import { writeBundles } from "./bundle.js";
-import { writeEventTypes, writeTypes } from "./types.js";
+import { writeRuntimeData, writeTypes } from "./types.js";
 import { writeValidators } from "./validators.js";
 import { writeDocs } from "./docs.js";
 
@@ -35,7 +35,7 @@ export async function buildAll() {
   const spec = await step("bundle", () => writeBundles());
   await Promise.all([
     step("types", () => writeTypes(spec)),
-    step("event types", () => writeEventTypes(spec)),
+    step("runtime data", () => writeRuntimeData(spec)),
     step("validators", () => writeValidators(spec)),
     step("docs", () => writeDocs(spec)),
   ]);

@@ -1,5 +1,5 @@
-// Compiles the bundled spec to TypeScript types (openapi-typescript), and the event-type enum to
-// a runtime array so that code can iterate what the types describe.
+// Compiles the bundled spec to TypeScript types (openapi-typescript), and writes the runtime data
+// that code needs beside them: the event-type enum as an array, and the outbound webhooks' examples.
 import openapiTS, { astToString } from "openapi-typescript";
 import { GENERATED, generatedNotice, isMain, writeOutput } from "./lib.js";
 import { bundleSpec } from "./bundle.js";
@@ -16,24 +16,35 @@ export async function writeTypes(spec, outDir = GENERATED) {
   await writeOutput(outDir, "schema.d.ts", generatedNotice("types", "//") + astToString(ast));
 }
 
-export async function writeEventTypes(spec, outDir = GENERATED) {
-  const eventTypes = spec.components.schemas.WebhookEventType.enum;
-  const list = JSON.stringify(eventTypes, null, 2);
-  await Promise.all([
-    writeOutput(
-      outDir,
-      "event-types.js",
-      `${generatedNotice("types", "//")}/** Every event type a webhook can subscribe to, in the order of the API reference. */\nexport const WEBHOOK_EVENT_TYPES = Object.freeze(${list});\n`,
+/** Runtime data that code needs beside the types: the event types, and the outbound webhooks' examples. */
+export async function writeRuntimeData(spec, outDir = GENERATED) {
+  const eventTypes = JSON.stringify(spec.components.schemas.WebhookEventType.enum, null, 2);
+  const examples = JSON.stringify(
+    Object.fromEntries(
+      Object.entries(spec.webhooks).map(([name, item]) => [
+        name,
+        Object.values(item.post.requestBody.content["application/json"].examples).map((example) => example.value),
+      ]),
     ),
+    null,
+    2,
+  );
+  const notice = generatedNotice("types", "//");
+  const eventTypesDoc = "/** Every event type a webhook can subscribe to, in the order of the API reference. */";
+  const examplesDoc = "/** The spec's example bodies of each outbound webhook (`eventDelivery`, `failureAlert`, `suspensionAlert`). */";
+  await Promise.all([
+    writeOutput(outDir, "event-types.js", `${notice}${eventTypesDoc}\nexport const WEBHOOK_EVENT_TYPES = Object.freeze(${eventTypes});\n`),
+    writeOutput(outDir, "event-types.d.ts", `${notice}${eventTypesDoc}\nexport declare const WEBHOOK_EVENT_TYPES: readonly ${eventTypes};\n`),
+    writeOutput(outDir, "examples.js", `${notice}${examplesDoc}\nexport const WEBHOOK_EXAMPLES = ${examples};\n`),
     writeOutput(
       outDir,
-      "event-types.d.ts",
-      `${generatedNotice("types", "//")}/** Every event type a webhook can subscribe to, in the order of the API reference. */\nexport declare const WEBHOOK_EVENT_TYPES: readonly ${list};\n`,
+      "examples.d.ts",
+      `${notice}import type { webhooks } from "./schema.js";\n\n${examplesDoc}\nexport declare const WEBHOOK_EXAMPLES: {\n  readonly [Name in keyof webhooks]: readonly NonNullable<webhooks[Name]["post"]>["requestBody"]["content"]["application/json"][];\n};\n`,
     ),
   ]);
 }
 
 if (isMain(import.meta.url)) {
   const spec = await bundleSpec();
-  await Promise.all([writeTypes(spec), writeEventTypes(spec)]);
+  await Promise.all([writeTypes(spec), writeRuntimeData(spec)]);
 }

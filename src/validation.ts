@@ -58,8 +58,11 @@ function parseJson(schema: string, text: string): unknown {
   }
 }
 
-/** Turns a parsed value, JSON text or raw bytes into a parsed value, enforcing the byte limit first. */
-function toValue(schema: string, input: unknown, maxBytes: number): unknown {
+/**
+ * Turns a parsed value, JSON text or raw bytes into a parsed value, enforcing the byte limit first.
+ * @throws ContractValidationError (labelled `schema`) for an oversized body, invalid UTF-8 or invalid JSON.
+ */
+export function decodeBody(input: unknown, maxBytes: number = DEFAULT_MAX_BYTES, schema = "body"): unknown {
   if (typeof input === "string") {
     // A UTF-16 code unit takes 1 to 3 UTF-8 bytes: count exactly only when the bound is in doubt.
     if (input.length > maxBytes || (input.length * 3 > maxBytes && encoder.encode(input).byteLength > maxBytes)) {
@@ -88,7 +91,7 @@ function toValue(schema: string, input: unknown, maxBytes: number): unknown {
 export function parse<Name extends SchemaName>(name: Name, input: unknown, options: ParseOptions = {}): Schemas[Name] {
   const validate = validatorsByName[name];
   if (validate === undefined) throw new TypeError(`parse: unknown schema name "${String(name)}"`);
-  const value = toValue(name, input, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const value = decodeBody(input, options.maxBytes ?? DEFAULT_MAX_BYTES, name);
   if (validate(value)) return value;
   throw new ContractValidationError(name, (validate.errors ?? []).map(toIssue));
 }

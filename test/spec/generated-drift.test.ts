@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATED } from "../../scripts/lib.js";
 import { writeBundles } from "../../scripts/bundle.js";
-import { writeEventTypes, writeTypes } from "../../scripts/types.js";
+import { writeRuntimeData, writeTypes } from "../../scripts/types.js";
 import { writeValidators } from "../../scripts/validators.js";
 import { writeDocs } from "../../scripts/docs.js";
 
@@ -16,7 +16,7 @@ const list = async (dir: string) => (await readdir(dir, { recursive: true, withF
 beforeAll(async () => {
   fresh = await mkdtemp(join(tmpdir(), "generated-"));
   const spec = await writeBundles(fresh);
-  await Promise.all([writeTypes(spec, fresh), writeEventTypes(spec, fresh), writeValidators(spec, fresh), writeDocs(spec, fresh)]);
+  await Promise.all([writeTypes(spec, fresh), writeRuntimeData(spec, fresh), writeValidators(spec, fresh), writeDocs(spec, fresh)]);
 }, 60_000);
 
 afterAll(() => rm(fresh, { recursive: true, force: true }));
