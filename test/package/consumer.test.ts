@@ -51,7 +51,7 @@ describe("the packed package", () => {
     // Both at once. node16 also checks the shipped .d.ts files (no skipLibCheck) and emits the
     // JavaScript that the next test runs; bundler skips the lib check, as most bundler setups do.
     await Promise.all(["node16", "bundler"].map((resolution) => run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd: project })));
-  });
+  }, 90_000);
 
   it("runs the consumer", async () => {
     const { stdout } = await run(process.execPath, ["out/consumer.js"], { cwd: project });
