@@ -25,7 +25,11 @@ const LOWER_BOUNDS = ["minLength", "minItems", "minProperties", "minimum", "excl
 const escape = (/** @type {string} */ key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 const same = (/** @type {unknown} */ a, /** @type {unknown} */ b) => JSON.stringify(a) === JSON.stringify(b);
 
-/** A copy of `document` with every internal `$ref` replaced by its target (cycles are left as refs). */
+/**
+ * A copy of `document` with every internal `$ref` replaced by its target (cycles are left as refs).
+ * @param {Json} document
+ * @returns {Json}
+ */
 export function dereference(document) {
   /** @param {any} node @param {string[]} stack @returns {any} */
   const walk = (node, stack) => {
@@ -197,7 +201,11 @@ function operationsOf(document, section) {
   return found;
 }
 
-/** Every change from `base` to `head` (bundled OpenAPI documents, with or without $refs). */
+/**
+ * Every change from `base` to `head` (bundled OpenAPI documents, with or without $refs).
+ * @param {Json} baseDocument @param {Json} headDocument
+ * @returns {Change[]}
+ */
 export function diffSpecs(baseDocument, headDocument) {
   const [base, head] = [dereference(baseDocument), dereference(headDocument)];
   /** @type {Change[]} */
@@ -220,14 +228,21 @@ export function diffSpecs(baseDocument, headDocument) {
   return changes.filter((change) => !seen.has(`${change.pointer} ${change.message}`) && seen.add(`${change.pointer} ${change.message}`));
 }
 
-/** True when `head` is a release that may break: a higher major, or a higher minor while the major is 0. */
+/**
+ * True when `head` is a release that may break: a higher major, or a higher minor while the major is 0.
+ * @param {string} baseVersion @param {string} headVersion
+ */
 export function allowsBreaking(baseVersion, headVersion) {
-  const [b, h] = [baseVersion, headVersion].map((v) => String(v).split(/[.+-]/).slice(0, 2).map(Number));
-  const [[baseMajor = 0, baseMinor = 0], [headMajor = 0, headMinor = 0]] = /** @type {number[][]} */ (b && h ? [b, h] : [[], []]);
+  const [baseMajor = 0, baseMinor = 0] = String(baseVersion).split(".").map(Number);
+  const [headMajor = 0, headMinor = 0] = String(headVersion).split(".").map(Number);
   return headMajor > baseMajor || (headMajor === 0 && baseMajor === 0 && headMinor > baseMinor);
 }
 
-/** The bundled spec at a git ref, or in a file (JSON or YAML). */
+/**
+ * The bundled spec at a git ref, or in a file (JSON or YAML).
+ * @param {string} reference
+ * @returns {Json}
+ */
 export function loadBase(reference) {
   if (existsSync(reference)) return parseYaml(readFileSync(reference, "utf8"));
   try {
@@ -252,6 +267,7 @@ if (isMain(import.meta.url)) {
     console.error(`diff: ${/** @type {Error} */ (error).message}`);
     process.exit(2);
   }
+  /** @type {Json} */
   const head = values.head ? loadBase(values.head) : await (await import("./bundle.js")).bundleSpec();
   const changes = diffSpecs(base, head);
   for (const change of changes) console.log(`${change.breaking ? "BREAKING" : "ok      "}  ${change.pointer}  ${change.message}`);
