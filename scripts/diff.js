@@ -267,8 +267,7 @@ if (isMain(import.meta.url)) {
     console.error(`diff: ${/** @type {Error} */ (error).message}`);
     process.exit(2);
   }
-  /** @type {Json} */
-  const head = values.head ? loadBase(values.head) : await (await import("./bundle.js")).bundleSpec();
+  const head = values.head ? loadBase(values.head) : /** @type {Json} */ (await (await import("./bundle.js")).bundleSpec());
   const changes = diffSpecs(base, head);
   for (const change of changes) console.log(`${change.breaking ? "BREAKING" : "ok      "}  ${change.pointer}  ${change.message}`);
   const breaking = changes.filter((change) => change.breaking).length;
