@@ -48,3 +48,6 @@ export declare const validateRetryStrategy: ValidateFunction<components["schemas
 export declare const validateFailureHandlingMode: ValidateFunction<components["schemas"]["FailureHandlingMode"]>;
 /** Validates a value against the spec's `ApiError` schema. */
 export declare const validateApiError: ValidateFunction<components["schemas"]["ApiError"]>;
+
+/** Each schema's root JSON type: a string input is JSON text, except for a string schema. */
+export declare const ROOT_TYPES: { readonly [Name in keyof components["schemas"]]: string };

@@ -2021,3 +2021,23 @@ export {
   validateWebhookResponse,
   validateWebhooksResponse
 };
+
+/** Each schema's root JSON type: a string input is JSON text, except for a string schema. */
+export const ROOT_TYPES = {
+  "WebhookRequest": "object",
+  "WebhookResponse": "object",
+  "WebhooksResponse": "object",
+  "WebhookPayload": "object",
+  "FailureMessage": "object",
+  "FailureHandlingRequest": "object",
+  "FailureHandlingResponse": "object",
+  "EventStreamWebhookSuspendedData": "object",
+  "WebhookDivertedEventsResponse": "object",
+  "WebhookDivertedEventResponse": "object",
+  "EventStreamData": "object",
+  "WebhookEventType": "string",
+  "Timestamp": "string",
+  "RetryStrategy": "string",
+  "FailureHandlingMode": "string",
+  "ApiError": "object"
+};

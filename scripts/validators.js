@@ -31,6 +31,7 @@ export function createAjv(options = {}) {
 
 export async function writeValidators(spec, outDir = GENERATED) {
   const names = Object.keys(spec.components.schemas);
+  const rootTypes = Object.fromEntries(names.map((name) => [name, spec.components.schemas[name].type]));
   const ajv = createAjv({ code: { source: true, esm: true, lines: true } });
   ajv.addSchema(schemasDocument(spec));
   const refs = Object.fromEntries(names.map((name) => [`validate${name}`, `${SCHEMAS_ID}#/$defs/${name}`]));
@@ -47,7 +48,11 @@ export async function writeValidators(spec, outDir = GENERATED) {
       `/** Validates a value against the spec's \`${name}\` schema. */\nexport declare const validate${name}: ValidateFunction<components["schemas"]["${name}"]>;`,
   );
   await Promise.all([
-    writeOutput(outDir, "validators.js", generatedNotice("validators", "//") + outputFiles[0].text),
+    writeOutput(
+      outDir,
+      "validators.js",
+      `${generatedNotice("validators", "//")}${outputFiles[0].text}\n/** Each schema's root JSON type: a string input is JSON text, except for a string schema. */\nexport const ROOT_TYPES = ${JSON.stringify(rootTypes, null, 2)};\n`,
+    ),
     writeOutput(
       outDir,
       "validators.d.ts",
@@ -71,6 +76,9 @@ export async function writeValidators(spec, outDir = GENERATED) {
         "}",
         "",
         ...declarations,
+        "",
+        "/** Each schema's root JSON type: a string input is JSON text, except for a string schema. */",
+        `export declare const ROOT_TYPES: { readonly [Name in keyof components["schemas"]]: string };`,
         "",
       ].join("\n"),
     ),

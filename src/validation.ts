@@ -15,8 +15,9 @@ export interface ParseOptions {
   maxBytes?: number;
 }
 
+const { ROOT_TYPES, ...validators } = generated;
 const validatorsByName = Object.fromEntries(
-  Object.entries(generated).map(([exportName, validate]) => [exportName.replace(/^validate/, ""), validate]),
+  Object.entries(validators).map(([exportName, validate]) => [exportName.replace(/^validate/, ""), validate]),
 ) as { [Name in SchemaName]: ValidateFunction<Schemas[Name]> };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -91,7 +92,8 @@ export function decodeBody(input: unknown, maxBytes: number = DEFAULT_MAX_BYTES,
 export function parse<Name extends SchemaName>(name: Name, input: unknown, options: ParseOptions = {}): Schemas[Name] {
   const validate = validatorsByName[name];
   if (validate === undefined) throw new TypeError(`parse: unknown schema name "${String(name)}"`);
-  const value = decodeBody(input, options.maxBytes ?? DEFAULT_MAX_BYTES, name);
+  const stringValue = typeof input === "string" && ROOT_TYPES[name] === "string";
+  const value = stringValue ? input : decodeBody(input, options.maxBytes ?? DEFAULT_MAX_BYTES, name);
   if (validate(value)) return value;
   throw new ContractValidationError(name, (validate.errors ?? []).map(toIssue));
 }
