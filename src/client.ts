@@ -1,4 +1,4 @@
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 
@@ -29,7 +29,7 @@ export type WebhooksClient = Client<paths>;
 /** Methods that may be repeated safely: PATCH is only unsuspend here, which is idempotent. POST (resend) is not. */
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "PATCH"]);
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "request"] as const;
+const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
 function requireOption(condition: boolean, field: string, rule: string): void {
   if (!condition) throw new TypeError(`createWebhooksClient: \`${field}\` ${rule}`);
@@ -46,46 +46,46 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Where a request goes, without its query string: queries may carry identifiers worth keeping out of logs. */
-function describe(request: Request): string {
-  const url = new URL(request.url);
-  return `${url.origin}${url.pathname}`;
-}
+type Result = { response: Response };
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof DOMException && error.name === "TimeoutError";
-}
-
-/** Wraps fetch with a per-attempt timeout and retries of idempotent requests. */
-function resilientFetch(
-  baseFetch: (request: Request) => Promise<Response>,
-  timeoutMs: number,
-  retry: Required<RetryOptions>,
-): (request: Request) => Promise<Response> {
-  return async (request) => {
-    const retries = IDEMPOTENT_METHODS.has(request.method) ? retry.retries : 0;
-    for (let attempt = 0; ; attempt += 1) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-      let response: Response;
-      try {
-        // A clone per attempt: a body can be read only once.
-        response = await baseFetch(new Request(attempt < retries ? request.clone() : request, { signal }));
-      } catch (error) {
-        if (timeout.aborted && (isTimeout(error) || isTimeout(timeout.reason))) {
-          throw new WebhooksTimeoutError(request.method, describe(request), timeoutMs);
-        }
-        if (request.signal?.aborted) throw error;
-        if (attempt >= retries) throw new WebhooksNetworkError(request.method, describe(request), attempt + 1, { cause: error });
-        await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt));
-        continue;
-      }
-      if (!RETRY_STATUSES.has(response.status) || attempt >= retries) return response;
-      const wait = retryAfterMs(response.headers.get("Retry-After")) ?? retry.baseDelayMs * 2 ** attempt;
-      await response.body?.cancel();
-      await sleep(Math.min(retry.maxDelayMs, wait));
+/**
+ * Runs one call with a timeout per attempt, retrying idempotent methods. Each attempt is a whole
+ * openapi-fetch call, so that no request has to be cloned and no extra Request is built.
+ */
+async function withPolicy<T extends Result>(
+  method: string,
+  where: string,
+  policy: { timeoutMs: number } & Required<RetryOptions>,
+  userSignal: AbortSignal | undefined,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const retries = IDEMPOTENT_METHODS.has(method) ? policy.retries : 0;
+  for (let tries = 0; ; tries += 1) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new WebhooksTimeoutError(method, where, policy.timeoutMs)), policy.timeoutMs);
+    const forwardAbort = () => controller.abort(userSignal?.reason);
+    userSignal?.addEventListener("abort", forwardAbort, { once: true });
+    let result: T;
+    try {
+      result = await attempt(controller.signal);
+    } catch (error) {
+      if (controller.signal.reason instanceof WebhooksTimeoutError) throw controller.signal.reason;
+      if (userSignal?.aborted) throw error;
+      // openapi-fetch lets a SyntaxError escape when a 2xx body is not JSON.
+      if (error instanceof SyntaxError) throw new WebhooksResponseError("the API answered a body that is not valid JSON", { cause: error });
+      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS).
+      if (!(error instanceof TypeError)) throw error;
+      if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
+      await sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries));
+      continue;
+    } finally {
+      clearTimeout(timer);
+      userSignal?.removeEventListener("abort", forwardAbort);
     }
-  };
+    if (!RETRY_STATUSES.has(result.response.status) || tries >= retries) return result;
+    const wait = retryAfterMs(result.response.headers.get("Retry-After")) ?? policy.baseDelayMs * 2 ** tries;
+    await sleep(Math.min(policy.maxDelayMs, wait));
+  }
 }
 
 /**
@@ -110,27 +110,22 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
   requireOption(Number.isInteger(retryPolicy.retries) && retryPolicy.retries >= 0, "retry.retries", "must be a non-negative integer");
   requireOption(retryPolicy.baseDelayMs >= 0 && retryPolicy.maxDelayMs >= 0, "retry.baseDelayMs/maxDelayMs", "must be non-negative");
 
-  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const client = createClient<paths>({
     baseUrl: baseUrl.replace(/\/+$/, ""),
-    fetch: resilientFetch(baseFetch, timeoutMs, retryPolicy),
+    headers: { Authorization: token },
+    ...(options.fetch && { fetch: options.fetch }),
   });
-  const auth: Middleware = {
-    onRequest({ request }) {
-      request.headers.set("Authorization", token);
-      return request;
-    },
-  };
-  client.use(auth);
-
-  // openapi-fetch lets a SyntaxError escape when a 2xx body is not JSON: make it a typed error.
+  const policy = { timeoutMs, ...retryPolicy };
+  const origin = baseUrl.replace(/\/+$/, "");
+  type Init = { signal?: AbortSignal } | undefined;
+  type Call = (url: string, init?: Init) => Promise<Result>;
   for (const method of HTTP_METHODS) {
-    const call = client[method] as (...args: unknown[]) => Promise<unknown>;
-    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
-      call(...args).catch((error: unknown) => {
-        if (error instanceof SyntaxError) throw new WebhooksResponseError(`the API answered a body that is not valid JSON`, { cause: error });
-        throw error;
-      });
+    const call = client[method] as unknown as Call;
+    (client as unknown as Record<string, Call>)[method] = (url, init) =>
+      withPolicy(method, `${origin}${url}`, policy, init?.signal, (signal) => call(url, { ...init, signal }));
   }
+  const request = client.request as unknown as (method: string, url: string, init?: Init) => Promise<Result>;
+  (client as unknown as { request: typeof request }).request = (method, url, init) =>
+    withPolicy(method.toUpperCase(), `${origin}${url}`, policy, init?.signal, (signal) => request(method, url, { ...init, signal }));
   return client;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // socotra-webhooks-mock: the package's Prism mock from the command line.
-import { parseArgs } from "node:util";
+import { fail, parseCommandLine } from "./cli.js";
 import { MockServerError, startMockServer } from "../testing.js";
 
 const usage = `Usage: socotra-webhooks-mock [--port N] [--host H] [--dynamic] [--seed S] [--no-errors]
@@ -12,31 +12,15 @@ Serves a Prism mock of the Socotra Connected Core Webhooks API contract until Ct
   --seed S      seed for --dynamic, so responses repeat
   --no-errors   do not turn responses that break their schema into 500s`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      port: { type: "string", default: process.env.PORT ?? "4010" },
-      host: { type: "string", default: "127.0.0.1" },
-      dynamic: { type: "boolean", default: false },
-      seed: { type: "string" },
-      "no-errors": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${usage}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const values = parseCommandLine(usage, {
+  port: { type: "string", default: process.env.PORT ?? "4010" },
+  host: { type: "string", default: "127.0.0.1" },
+  dynamic: { type: "boolean", default: false },
+  seed: { type: "string" },
+  "no-errors": { type: "boolean", default: false },
+});
 const port = Number(values.port);
-if (!/^\d+$/.test(values.port) || port > 65535) {
-  console.error(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
-  process.exit(2);
-}
+if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, `--port must be a whole number from 0 to 65535, got "${values.port}"`);
 
 try {
   const mock = await startMockServer({ port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: !values["no-errors"] });

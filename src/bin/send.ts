@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // socotra-webhooks-send: POSTs contract-valid sample deliveries to a receiver under development.
-import { parseArgs } from "node:util";
+import { fail, parseCommandLine } from "./cli.js";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import type { WebhookEventType } from "../../generated/schema.js";
 import { sendSampleEvents } from "../sender.js";
@@ -14,39 +14,22 @@ Sends sample event deliveries, valid against the contract, to your receiver and 
   --concurrency C    deliveries in flight at once (default 1)
   --header "K: V"    an extra header on every delivery (repeatable)`;
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(2);
-}
-
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      url: { type: "string" },
-      type: { type: "string", multiple: true },
-      count: { type: "string", default: "1" },
-      concurrency: { type: "string", default: "1" },
-      header: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
-if (!values.url) fail("--url is required");
+const values = parseCommandLine(usage, {
+  url: { type: "string" },
+  type: { type: "string", multiple: true },
+  count: { type: "string", default: "1" },
+  concurrency: { type: "string", default: "1" },
+  header: { type: "string", multiple: true },
+});
+if (!values.url) fail(usage, "--url is required");
 const known = new Set<string>(WEBHOOK_EVENT_TYPES);
 const types = (values.type ?? ["policy.issue"]).flatMap((type) => (type === "all" ? [...WEBHOOK_EVENT_TYPES] : [type]));
 const unknown = types.filter((type) => !known.has(type));
-if (unknown.length > 0) fail(`unknown event type(s): ${unknown.join(", ")}`);
+if (unknown.length > 0) fail(usage, `unknown event type(s): ${unknown.join(", ")}`);
 const headers: Record<string, string> = {};
 for (const line of values.header ?? []) {
   const colon = line.indexOf(":");
-  if (colon < 1) fail(`--header must look like "Name: value", got "${line}"`);
+  if (colon < 1) fail(usage, `--header must look like "Name: value", got "${line}"`);
   headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
 }
 
@@ -64,5 +47,5 @@ try {
   console.log(`\n${summary}${latency ?? ""}`);
   process.exitCode = report.failures > 0 ? 1 : 0;
 } catch (error) {
-  fail((error as Error).message);
+  fail(usage, (error as Error).message);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // socotra-webhooks-verify: checks a real deployment against the contract, read-only.
-import { parseArgs } from "node:util";
+import { fail, parseCommandLine } from "./cli.js";
 import { verifyDeployment } from "../verify.js";
 
 const usage = `Usage: socotra-webhooks-verify --upstream URL [--token TOKEN] [--name NAME ...]
@@ -11,32 +11,13 @@ each request or response that breaks the contract. Exit status 1 when any does.
   --token TOKEN    the Account API token (default: $SOCOTRA_TOKEN); never printed
   --name NAME      a webhook to check (repeatable; default: the first five listed)`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      upstream: { type: "string" },
-      token: { type: "string", default: process.env.SOCOTRA_TOKEN },
-      name: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${usage}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
-if (!values.upstream || !/^https?:\/\/[^/]/.test(values.upstream)) {
-  console.error(`--upstream must be an http(s) URL\n\n${usage}`);
-  process.exit(2);
-}
-if (!values.token) {
-  console.error(`--token (or SOCOTRA_TOKEN) is required\n\n${usage}`);
-  process.exit(2);
-}
+const values = parseCommandLine(usage, {
+  upstream: { type: "string" },
+  token: { type: "string", default: process.env.SOCOTRA_TOKEN },
+  name: { type: "string", multiple: true },
+});
+if (!values.upstream || !/^https?:\/\/[^/]/.test(values.upstream)) fail(usage, "--upstream must be an http(s) URL");
+if (!values.token) fail(usage, "--token (or SOCOTRA_TOKEN) is required");
 
 try {
   const calls = await verifyDeployment({ upstream: values.upstream, token: values.token, ...(values.name && { names: values.name }) });

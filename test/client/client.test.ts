@@ -83,7 +83,7 @@ describe("timeouts", () => {
     server.answer(() => undefined); // never answers
     const error = await caught(getWebhook(client({ timeoutMs: 100 })));
     expect(error).toBeInstanceOf(WebhooksTimeoutError);
-    expect(error.message).toBe(`GET ${server.url}/webhooks/policy-events timed out after 100 ms`);
+    expect(error.message).toBe(`GET ${server.url}/webhooks/{name} timed out after 100 ms`);
     expect(server.requests).toHaveLength(1);
   });
 });

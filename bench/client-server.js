@@ -1,0 +1,19 @@
+// The canned JSON server for the client benchmark, in its own process so that it does not share
+// the measured event loop.
+import { createServer } from "node:http";
+
+const body = JSON.stringify({
+  name: "policy-events",
+  enabled: true,
+  integrationName: "document-service",
+  events: ["policy.issue"],
+  retryStrategy: "three",
+  failureHandling: { actOnStatusCodes: ["500"], actOnTimeout: true, mode: "divert" },
+  suspended: false,
+});
+const server = createServer((request, response) => {
+  request.resume();
+  request.on("end", () => response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body));
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));

@@ -1,0 +1,63 @@
+// Measuring helpers shared by the benchmarks: warm-up, rounds, median and spread.
+import { performance } from "node:perf_hooks";
+
+/** Median of the samples. */
+export function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Spread as (max - min) / median, so that it reads as a fraction of the figure. */
+export function spread(samples) {
+  return (Math.max(...samples) - Math.min(...samples)) / median(samples);
+}
+
+/**
+ * Times `fn` called `iterations` times per round, after `warmup` rounds; returns nanoseconds per
+ * call for each round. Subject and baseline are interleaved by the caller so that drift in the
+ * machine's speed hits both alike.
+ */
+export function timeRounds(fn, { iterations, warmup = 3, rounds = 9 }) {
+  for (let i = 0; i < warmup; i += 1) for (let j = 0; j < iterations; j += 1) fn();
+  const samples = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const started = performance.now();
+    for (let j = 0; j < iterations; j += 1) fn();
+    samples.push(((performance.now() - started) * 1e6) / iterations);
+  }
+  return samples;
+}
+
+/** Interleaves rounds of two functions (subject, baseline), each round timed as `iterations` calls. */
+export function compare(subject, baseline, options) {
+  const [s, b] = [[], []];
+  const rounds = options.rounds ?? 9;
+  timeRounds(subject, { ...options, rounds: 0 });
+  timeRounds(baseline, { ...options, rounds: 0 });
+  for (let i = 0; i < rounds; i += 1) {
+    s.push(...timeRounds(subject, { ...options, warmup: 0, rounds: 1 }));
+    b.push(...timeRounds(baseline, { ...options, warmup: 0, rounds: 1 }));
+  }
+  return { subject: s, baseline: b };
+}
+
+/** A result row for the report. */
+export function row({ figure, subject, baseline, unit, subjectSamples, baselineSamples, target, note, ifMissed }) {
+  const ratio = median(subjectSamples) / median(baselineSamples);
+  return {
+    figure,
+    subject,
+    baseline,
+    unit,
+    subjectMedian: median(subjectSamples),
+    subjectSpread: spread(subjectSamples),
+    baselineMedian: median(baselineSamples),
+    baselineSpread: spread(baselineSamples),
+    ratio,
+    target,
+    met: target === undefined ? undefined : ratio <= target,
+    note,
+    ifMissed,
+  };
+}

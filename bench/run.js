@@ -1,0 +1,53 @@
+// `npm run bench`: every figure in a process of its own, one after another, then a table on the
+// console and in BENCHMARKS.md with the machine it ran on. Each figure is a ratio against a
+// baseline measured in the same run, so it holds on a noisy machine.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const figures = ["receive.js", "cold-start.js", "client.js", "build.js", "mock.js"];
+const extra = process.argv.slice(2);
+
+execFileSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+const rows = [];
+for (const figure of figures) {
+  process.stdout.write(`bench: ${figure} …\n`);
+  const output = execFileSync(process.execPath, [fileURLToPath(new URL(figure, import.meta.url)), ...extra], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 1024 * 1024 });
+  rows.push(...JSON.parse(output.trim().split("\n").at(-1)));
+}
+
+const number = (value, unit) => (value === undefined ? "" : unit === "bytes" ? `${Math.round(value)} B` : unit === "s" ? `${value.toFixed(1)} s` : value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1));
+const percent = (value) => (value === undefined ? "" : `±${Math.round((value * 100) / 2)}%`);
+const verdict = (r) => (r.target === undefined ? "" : r.met ? `✓ ≤ ${r.target}x` : `✗ > ${r.target}x`);
+const lines = [
+  "| figure | subject | median | spread | baseline | median | spread | ratio | target |",
+  "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+  ...rows.map((r) =>
+    [r.figure, `${r.subject}${r.note ? ` (${r.note})` : ""}`, `${number(r.subjectMedian, r.unit)} ${r.unit}`, percent(r.subjectSpread), r.baseline ?? "", r.baselineMedian === undefined ? "" : `${number(r.baselineMedian, r.unit)} ${r.unit}`, percent(r.baselineSpread), r.ratio === undefined ? "" : `${r.ratio.toFixed(3)}x`, verdict(r)].join(" | ").replace(/^/, "| ").replace(/$/, " |"),
+  ),
+];
+const missed = rows.filter((r) => r.met === false);
+const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+const markdown = [
+  "# Benchmarks",
+  "",
+  "Written by `npm run bench` (bench/run.js): each figure runs in a process of its own, with warm-up",
+  "and several rounds, subject and baseline interleaved. Median per round; spread is (max − min) / 2",
+  "as a share of the median; ratio = subject median / baseline median (for requests per second,",
+  "higher is better; everywhere else lower is better). Speed is measured here, never asserted in tests.",
+  "",
+  `Machine: ${machine}.`,
+  "",
+  ...lines,
+  "",
+  "## Targets missed",
+  "",
+  ...(missed.length === 0
+    ? ["None."]
+    : missed.flatMap((r) => [`- **${r.subject}**: ${r.ratio.toFixed(2)}x against a target of ${r.target}x, missed by ${Math.round((r.ratio / r.target - 1) * 100)}%. ${r.ifMissed ?? ""}`])),
+  "",
+];
+writeFileSync(`${root}BENCHMARKS.md`, markdown.join("\n"));
+console.log(`\n${machine}\n${lines.join("\n")}\n\nwritten to BENCHMARKS.md`);

@@ -1,0 +1,22 @@
+// Argument handling shared by the bins: --help prints the usage; a bad flag or value ends with
+// the usage and exit status 2.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export function fail(usage: string, message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+export function parseCommandLine<const T extends Options>(usage: string, options: T): ReturnType<typeof parseArgs<{ options: T }>>["values"] {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log(usage);
+    process.exit(0);
+  }
+  try {
+    return parseArgs({ options }).values;
+  } catch (error) {
+    return fail(usage, (error as Error).message);
+  }
+}
