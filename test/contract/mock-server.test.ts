@@ -1,0 +1,56 @@
+// startMockServer and the socotra-webhooks-mock bin: a clear message for a port in use or a
+// missing Prism, and stop() that leaves no process behind.
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MockServerError, startMockServer } from "../../src/testing.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+let taken: Server;
+let takenPort: number;
+beforeAll(async () => {
+  taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  takenPort = (taken.address() as { port: number }).port;
+});
+afterAll(() => new Promise((resolve) => taken.close(resolve)));
+
+describe("startMockServer", () => {
+  it("refuses a port in use with a clear MockServerError", async () => {
+    await expect(startMockServer({ port: takenPort })).rejects.toThrow(new MockServerError(`port ${takenPort} on 127.0.0.1 is already in use: stop what listens there or choose another port`));
+  });
+
+  it("refuses a port that is not a port", async () => {
+    await expect(startMockServer({ port: 70000 })).rejects.toThrow(/`port` must be an integer from 0 to 65535, got 70000/);
+  });
+
+  it("stops the Prism process it started", async () => {
+    const mock = await startMockServer();
+    expect((await fetch(`${mock.url}/webhooks`, { headers: { Authorization: "t" } })).status).toBe(200);
+    await mock.stop();
+    await expect(fetch(`${mock.url}/webhooks`)).rejects.toThrow();
+  });
+
+  it("says what to install when Prism is missing", async () => {
+    // The compiled testing entry, alone in a folder where no @stoplight/prism-cli can be found.
+    const lonely = await mkdtemp(join(tmpdir(), "no-prism-"));
+    try {
+      await cp(join(root, "dist", "testing.js"), join(lonely, "dist", "testing.js"));
+      const result = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(join(lonely, "dist", "testing.js"))})`]).catch((error) => error);
+      expect(result.stderr).toContain("needs Prism, an optional peer dependency that is not installed. Install it with: npm install --save-dev @stoplight/prism-cli@5.14.2");
+    } finally {
+      await rm(lonely, { recursive: true, force: true });
+    }
+  });
+});
+
+it("socotra-webhooks-mock explains a port in use, without a stack trace", async () => {
+  const result = await promisify(execFile)(process.execPath, [join(root, "dist", "bin", "mock.js"), "--port", String(takenPort)]).catch((error) => error);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim()).toBe(`port ${takenPort} on 127.0.0.1 is already in use: stop what listens there or choose another port`);
+});
