@@ -18,14 +18,15 @@ for (const figure of figures) {
   rows.push(...JSON.parse(output.trim().split("\n").at(-1)));
 }
 
-const number = (value, unit) => (value === undefined ? "" : unit === "bytes" ? `${Math.round(value)} B` : unit === "s" ? `${value.toFixed(1)} s` : value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1));
+const number = (value, unit) =>
+  value === undefined ? "" : `${unit === "s" ? value.toFixed(1) : value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1)} ${unit}`;
 const percent = (value) => (value === undefined ? "" : `±${Math.round((value * 100) / 2)}%`);
 const verdict = (r) => (r.target === undefined ? "" : r.met ? `✓ ≤ ${r.target}x` : `✗ > ${r.target}x`);
 const lines = [
   "| figure | subject | median | spread | baseline | median | spread | ratio | target |",
   "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |",
   ...rows.map((r) =>
-    [r.figure, `${r.subject}${r.note ? ` (${r.note})` : ""}`, `${number(r.subjectMedian, r.unit)} ${r.unit}`, percent(r.subjectSpread), r.baseline ?? "", r.baselineMedian === undefined ? "" : `${number(r.baselineMedian, r.unit)} ${r.unit}`, percent(r.baselineSpread), r.ratio === undefined ? "" : `${r.ratio.toFixed(3)}x`, verdict(r)].join(" | ").replace(/^/, "| ").replace(/$/, " |"),
+    [r.figure, `${r.subject}${r.note ? ` (${r.note})` : ""}`, number(r.subjectMedian, r.unit), percent(r.subjectSpread), r.baseline ?? "", number(r.baselineMedian, r.unit), percent(r.baselineSpread), r.ratio === undefined ? "" : `${r.ratio.toFixed(3)}x`, verdict(r)].join(" | ").replace(/^/, "| ").replace(/$/, " |"),
   ),
 ];
 const missed = rows.filter((r) => r.met === false);
