@@ -64,7 +64,8 @@ async function withPolicy<T extends Result>(
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new WebhooksTimeoutError(method, where, policy.timeoutMs)), policy.timeoutMs);
     const forwardAbort = () => controller.abort(userSignal?.reason);
-    userSignal?.addEventListener("abort", forwardAbort, { once: true });
+    if (userSignal?.aborted) forwardAbort();
+    else userSignal?.addEventListener("abort", forwardAbort, { once: true });
     let result: T;
     try {
       result = await attempt(controller.signal);
@@ -110,13 +111,9 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
   requireOption(Number.isInteger(retryPolicy.retries) && retryPolicy.retries >= 0, "retry.retries", "must be a non-negative integer");
   requireOption(retryPolicy.baseDelayMs >= 0 && retryPolicy.maxDelayMs >= 0, "retry.baseDelayMs/maxDelayMs", "must be non-negative");
 
-  const client = createClient<paths>({
-    baseUrl: baseUrl.replace(/\/+$/, ""),
-    headers: { Authorization: token },
-    ...(options.fetch && { fetch: options.fetch }),
-  });
-  const policy = { timeoutMs, ...retryPolicy };
   const origin = baseUrl.replace(/\/+$/, "");
+  const client = createClient<paths>({ baseUrl: origin, headers: { Authorization: token }, ...(options.fetch && { fetch: options.fetch }) });
+  const policy = { timeoutMs, ...retryPolicy };
   type Init = { signal?: AbortSignal } | undefined;
   type Call = (url: string, init?: Init) => Promise<Result>;
   for (const method of HTTP_METHODS) {

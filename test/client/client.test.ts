@@ -182,3 +182,22 @@ describe("the token stays secret", () => {
     }
   });
 });
+
+describe("cancellation", () => {
+  it("passes the caller's own abort through, untyped, and does not retry it", async () => {
+    server.answer(() => undefined);
+    const controller = new AbortController();
+    const call = client().GET("/webhooks/{name}", { params: { path: { name: "policy-events" } }, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("user cancelled")), 20);
+    await expect(call).rejects.toThrow("user cancelled");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("does not even send a request whose signal is already aborted", async () => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    const controller = new AbortController();
+    controller.abort(new Error("too late"));
+    await expect(client().GET("/webhooks/{name}", { params: { path: { name: "policy-events" } }, signal: controller.signal })).rejects.toThrow("too late");
+    expect(server.requests).toHaveLength(0);
+  });
+});
