@@ -5,7 +5,6 @@ export type Json = Record<string, any>;
 export const spec: Json = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
 
 const deref = (node: Json): Json => (node.$ref ? deref(node.$ref.split("/").slice(1).reduce((at: Json, key: string) => at[key], spec)) : node);
-export const resolveSchema = deref;
 export const schemaName = (schema: Json | undefined): string | undefined => schema?.$ref?.split("/").pop();
 
 export interface Operation {
