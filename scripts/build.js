@@ -9,6 +9,7 @@ import { lintSpec } from "./lint.js";
 import { writeBundles } from "./bundle.js";
 import { writeRuntimeData, writeTypes } from "./types.js";
 import { writeValidators } from "./validators.js";
+import { writeOperations } from "./operations.js";
 import { writeDocs } from "./docs.js";
 
 async function step(name, work) {
@@ -37,6 +38,7 @@ export async function buildAll() {
     step("types", () => writeTypes(spec)),
     step("runtime data", () => writeRuntimeData(spec)),
     step("validators", () => writeValidators(spec)),
+    step("operations", () => writeOperations(spec)),
   ]).then(() => step("runtime", compileRuntime));
   await Promise.all([compiled, step("docs", () => writeDocs(spec))]);
   console.log(`build: done in ${Math.round(performance.now() - started)} ms`);

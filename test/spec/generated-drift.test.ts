@@ -8,6 +8,7 @@ import { GENERATED } from "../../scripts/lib.js";
 import { writeBundles } from "../../scripts/bundle.js";
 import { writeRuntimeData, writeTypes } from "../../scripts/types.js";
 import { writeValidators } from "../../scripts/validators.js";
+import { writeOperations } from "../../scripts/operations.js";
 import { writeDocs } from "../../scripts/docs.js";
 
 let fresh: string;
@@ -16,7 +17,7 @@ const list = async (dir: string) => (await readdir(dir, { recursive: true, withF
 beforeAll(async () => {
   fresh = await mkdtemp(join(tmpdir(), "generated-"));
   const spec = await writeBundles(fresh);
-  await Promise.all([writeTypes(spec, fresh), writeRuntimeData(spec, fresh), writeValidators(spec, fresh), writeDocs(spec, fresh)]);
+  await Promise.all([writeTypes(spec, fresh), writeRuntimeData(spec, fresh), writeValidators(spec, fresh), writeOperations(spec, fresh), writeDocs(spec, fresh)]);
 }, 60_000);
 
 afterAll(() => rm(fresh, { recursive: true, force: true }));
