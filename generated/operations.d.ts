@@ -34,6 +34,9 @@ export interface OperationEntry {
   readonly idempotent: boolean;
 }
 
+/** An object schema's fields: each maps to the component schema it holds, or null for a plain value. */
+export type SchemaFields = { readonly [Field in string]?: SchemaName | null };
+
 /** One entry of the spec's `webhooks` section: a body the platform POSTs out. */
 export interface OutboundWebhookEntry {
   readonly name: keyof webhooks;
@@ -47,3 +50,6 @@ export declare const OPERATIONS: readonly OperationEntry[];
 
 /** Every outbound webhook of the spec's `webhooks` section, with the schema of its body. */
 export declare const OUTBOUND_WEBHOOKS: readonly OutboundWebhookEntry[];
+
+/** The fields of each object schema, and the component schema a field (or, for an array, each item) holds; null for a plain value. */
+export declare const SCHEMA_FIELDS: { readonly [Name in SchemaName]?: SchemaFields };

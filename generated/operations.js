@@ -267,3 +267,75 @@ export const OUTBOUND_WEBHOOKS = deepFreeze([
     "schema": "EventStreamWebhookSuspendedData"
   }
 ]);
+
+/** The fields of each object schema, and the component schema a field (or, for an array, each item) holds; null for a plain value. */
+export const SCHEMA_FIELDS = deepFreeze({
+  "WebhookRequest": {
+    "name": null,
+    "alertIntegrationName": null,
+    "displayName": null,
+    "enabled": null,
+    "events": "WebhookEventType",
+    "failureHandling": "FailureHandlingRequest",
+    "integrationName": null,
+    "resetAlertIntegrationName": null,
+    "retryStrategy": "RetryStrategy"
+  },
+  "WebhookResponse": {
+    "name": null,
+    "enabled": null,
+    "events": "WebhookEventType",
+    "failureHandling": "FailureHandlingResponse",
+    "integrationName": null,
+    "retryStrategy": "RetryStrategy",
+    "suspended": null,
+    "suspendedTimestamp": "Timestamp",
+    "alertIntegrationName": null,
+    "displayName": null
+  },
+  "WebhooksResponse": {
+    "webhooks": "WebhookResponse"
+  },
+  "WebhookPayload": {
+    "id": null,
+    "timestamp": "Timestamp",
+    "data": "EventStreamData",
+    "transactionId": null,
+    "type": null,
+    "username": null
+  },
+  "FailureMessage": {
+    "actualStatus": null,
+    "eventData": "EventStreamData",
+    "expectedStatus": null,
+    "url": null,
+    "webhookName": null
+  },
+  "FailureHandlingRequest": {
+    "actOnStatusCodes": null,
+    "actOnTimeout": null,
+    "mode": "FailureHandlingMode"
+  },
+  "FailureHandlingResponse": {
+    "actOnStatusCodes": null,
+    "actOnTimeout": null,
+    "mode": "FailureHandlingMode"
+  },
+  "EventStreamWebhookSuspendedData": {
+    "event": "WebhookEventType",
+    "integrationName": null,
+    "webhookName": null
+  },
+  "WebhookDivertedEventsResponse": {
+    "events": "WebhookDivertedEventResponse",
+    "webhookName": null
+  },
+  "WebhookDivertedEventResponse": {
+    "eventType": "WebhookEventType",
+    "timestamp": "Timestamp",
+    "data": "EventStreamData",
+    "eventId": null,
+    "transactionId": null,
+    "username": null
+  }
+});

@@ -68,6 +68,16 @@ export function outboundWebhooksTable(spec) {
   }));
 }
 
+/** Each object schema's fields, with the component schema a field (or, for an array, each item) holds; null for a plain value. */
+export function schemaFieldsTable(spec) {
+  const refName = (node) => (typeof node?.$ref === "string" ? node.$ref.replace("#/components/schemas/", "") : null);
+  return Object.fromEntries(
+    Object.entries(spec.components.schemas)
+      .filter(([, schema]) => schema.properties)
+      .map(([name, schema]) => [name, Object.fromEntries(Object.entries(schema.properties).map(([field, node]) => [field, refName(node) ?? refName(node.items)]))]),
+  );
+}
+
 const DECLARATIONS = `import type { components, operations, webhooks } from "./schema.js";
 
 type SchemaName = keyof components["schemas"];
@@ -103,6 +113,9 @@ export interface OperationEntry {
   readonly idempotent: boolean;
 }
 
+/** An object schema's fields: each maps to the component schema it holds, or null for a plain value. */
+export type SchemaFields = { readonly [Field in string]?: SchemaName | null };
+
 /** One entry of the spec's \`webhooks\` section: a body the platform POSTs out. */
 export interface OutboundWebhookEntry {
   readonly name: keyof webhooks;
@@ -117,18 +130,20 @@ export async function writeOperations(spec, outDir = GENERATED) {
   const operations = JSON.stringify(operationsTable(spec), null, 2);
   const webhooks = JSON.stringify(outboundWebhooksTable(spec), null, 2);
   const operationsDoc = "/** Every operation of the spec's `paths`, in the spec's order. */";
+  const fields = JSON.stringify(schemaFieldsTable(spec), null, 2);
+  const fieldsDoc = "/** The fields of each object schema, and the component schema a field (or, for an array, each item) holds; null for a plain value. */";
   const webhooksDoc = "/** Every outbound webhook of the spec's `webhooks` section, with the schema of its body. */";
   const freeze = "const deepFreeze = (value) => (Object.values(value).forEach((v) => v && typeof v === \"object\" && deepFreeze(v)), Object.freeze(value));";
   await Promise.all([
     writeOutput(
       outDir,
       "operations.js",
-      `${notice}${freeze}\n\n${operationsDoc}\nexport const OPERATIONS = deepFreeze(${operations});\n\n${webhooksDoc}\nexport const OUTBOUND_WEBHOOKS = deepFreeze(${webhooks});\n`,
+      `${notice}${freeze}\n\n${operationsDoc}\nexport const OPERATIONS = deepFreeze(${operations});\n\n${webhooksDoc}\nexport const OUTBOUND_WEBHOOKS = deepFreeze(${webhooks});\n\n${fieldsDoc}\nexport const SCHEMA_FIELDS = deepFreeze(${fields});\n`,
     ),
     writeOutput(
       outDir,
       "operations.d.ts",
-      `${notice}${DECLARATIONS}\n${operationsDoc}\nexport declare const OPERATIONS: readonly OperationEntry[];\n\n${webhooksDoc}\nexport declare const OUTBOUND_WEBHOOKS: readonly OutboundWebhookEntry[];\n`,
+      `${notice}${DECLARATIONS}\n${operationsDoc}\nexport declare const OPERATIONS: readonly OperationEntry[];\n\n${webhooksDoc}\nexport declare const OUTBOUND_WEBHOOKS: readonly OutboundWebhookEntry[];\n\n${fieldsDoc}\nexport declare const SCHEMA_FIELDS: { readonly [Name in SchemaName]?: SchemaFields };\n`,
     ),
   ]);
 }
