@@ -60,9 +60,9 @@ describe("routing", () => {
     const receiver = createWebhookReceiver();
     receiver.on("subClaim.*", () => undefined);
     // @ts-expect-error not an event type
-    receiver.on("policy.teleport", () => undefined);
+    expect(() => receiver.on("policy.teleport", () => undefined)).toThrow(TypeError);
     // @ts-expect-error not an entity
-    receiver.on("spaceship.*", () => undefined);
+    expect(() => receiver.on("spaceship.*", () => undefined)).toThrow(TypeError);
   });
 });
 

@@ -95,7 +95,7 @@ describe("malformed bodies over loopback", () => {
     await new Promise<void>((resolve) => parsing.listen(0, "127.0.0.1", resolve));
     const response = await fetch(`http://127.0.0.1:${(parsing.address() as AddressInfo).port}`, {
       method: "POST",
-      headers: { "content-type": "text/plain" }, // the middleware decided it was JSON
+      headers: { "content-type": "application/json" },
       body: JSON.stringify(sampleDelivery("policy.renew")),
     });
     await new Promise((resolve) => parsing.close(resolve));

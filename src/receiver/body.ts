@@ -1,0 +1,89 @@
+// Reading a streamed body whole, within the byte limit and the body timeout.
+import { BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, type ReceiverAnswer } from "./answers.js";
+
+export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.byteLength;
+  }
+  return body;
+}
+
+const ignore = () => undefined;
+
+/** The body's bytes, or the answer that ends the delivery (408, 413, 400). */
+export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number, timeoutMs: number, tooLarge: ReceiverAnswer): Promise<Uint8Array | ReceiverAnswer> {
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.getReader();
+  } catch {
+    return BODY_ALREADY_READ; // locked: someone else is reading it
+  }
+  let timedOut = false;
+  // Cancelling ends the pending read at once ({ done: true }), so no promise race is needed.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(ignore);
+  }, timeoutMs);
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) return BODY_TIMEOUT;
+      if (done) return concat(parts, size);
+      if (!(value instanceof Uint8Array)) throw new TypeError("not bytes");
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.cancel().catch(ignore);
+        return tooLarge;
+      }
+      parts.push(value);
+    }
+  } catch {
+    return timedOut ? BODY_TIMEOUT : BODY_UNREADABLE;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The same for any async iterable of byte chunks (a Node stream, a generator). */
+export async function readIterable(source: AsyncIterable<Uint8Array>, maxBytes: number, timeoutMs: number, tooLarge: ReceiverAnswer): Promise<Uint8Array | ReceiverAnswer> {
+  const iterator = source[Symbol.asyncIterator]();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<typeof BODY_TIMEOUT>((resolve) => {
+    timer = setTimeout(() => resolve(BODY_TIMEOUT), timeoutMs);
+  });
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let answer: ReceiverAnswer | undefined;
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), deadline]);
+      if ("status" in next) {
+        answer = next;
+        break;
+      }
+      if (next.done) return concat(parts, size);
+      if (!(next.value instanceof Uint8Array)) throw new TypeError("not bytes");
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        answer = tooLarge;
+        break;
+      }
+      parts.push(next.value);
+    }
+  } catch {
+    answer = BODY_UNREADABLE;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Stop the source (a Node stream is destroyed), without waiting on a source that hangs.
+  Promise.resolve()
+    .then(() => iterator.return?.())
+    .catch(ignore);
+  return answer;
+}
