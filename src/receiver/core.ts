@@ -158,7 +158,7 @@ function positiveInteger(name: string, value: unknown, max = 2 ** 31 - 1): void 
   }
 }
 
-const defaultOnError = (error: unknown) => console.error("socotra-webhooks-contract: a webhook handler failed:", error);
+const defaultOnError = (error: unknown) => console.error("socotra-webhooks-contract: receiving a webhook failed:", error);
 
 /**
  * A receiver for the platform's outbound webhooks.
@@ -228,7 +228,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     return HANDLER_FAILED;
   }
 
-  /** Runs every handler; the answer waits for all of them (no Promise.all: each failure is reported). */
+  /** Runs every handler; the answer waits for all of them, and every failure is reported. */
   function run(handlers: readonly Handler<never>[], body: ReceivedBody, key: string | undefined): ReceiverAnswer | Promise<ReceiverAnswer> {
     if (handlers.length === 1) {
       let result: unknown;
@@ -256,14 +256,20 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       return HANDLER_FAILED;
     };
     if (pending.length === 0) return finish();
-    return Promise.allSettled(pending).then((results) => {
-      for (const result of results) {
-        if (result.status === "rejected") {
+    // Each rejection is reported when it happens, also after a timeout has answered already.
+    return new Promise((resolve) => {
+      let left = pending.length;
+      const settle = () => {
+        left -= 1;
+        if (left === 0) resolve(finish());
+      };
+      for (const promise of pending) {
+        promise.then(settle, (error: unknown) => {
           failures += 1;
-          report(result.reason, body);
-        }
+          report(error, body);
+          settle();
+        });
       }
-      return finish();
     });
   }
 
@@ -362,9 +368,9 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     tooLarge: tooLargeAnswer,
     report,
     precheck(method, contentType, contentLength) {
-      if (method !== "POST" && method?.toUpperCase() !== "POST") return METHOD_NOT_ALLOWED;
-      if (contentType == null || !JSON_TYPE.test(contentType)) return UNSUPPORTED_MEDIA_TYPE;
-      if (contentLength != null && DIGITS.test(contentLength) && Number(contentLength) > maxBytes) return tooLargeAnswer;
+      if (method !== "POST" && (typeof method !== "string" || method.toUpperCase() !== "POST")) return METHOD_NOT_ALLOWED;
+      if (typeof contentType !== "string" || !JSON_TYPE.test(contentType)) return UNSUPPORTED_MEDIA_TYPE;
+      if (typeof contentLength === "string" && DIGITS.test(contentLength) && Number(contentLength) > maxBytes) return tooLargeAnswer;
       return undefined;
     },
     fromRaw(raw) {

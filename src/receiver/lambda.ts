@@ -22,7 +22,7 @@ const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: "bas
 const fromBase64 = (text: string): Uint8Array => (nodeBuffer ? nodeBuffer.from(text, "base64") : Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
 
 function headerOf(headers: LambdaHttpEvent["headers"], name: string): string | undefined {
-  if (!headers) return undefined;
+  if (typeof headers !== "object" || headers === null) return undefined;
   if (Object.hasOwn(headers, name)) return headers[name];
   // API Gateway v1 keeps the sender's case; v2 and function URLs lower-case the names.
   const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
@@ -42,7 +42,7 @@ export function createLambdaHandler(receiver: WebhookReceiver): (event: LambdaHt
   return async (event) => {
     try {
       const method = event?.requestContext?.http?.method ?? event?.httpMethod;
-      const early = core.precheck(method, headerOf(event.headers, "content-type"), headerOf(event.headers, "content-length"));
+      const early = core.precheck(method, headerOf(event?.headers, "content-type"), headerOf(event?.headers, "content-length"));
       if (early !== undefined) return toResult(early);
       const body = typeof event.body === "string" ? event.body : "";
       if (!event.isBase64Encoded) return toResult(await core.fromRaw(body));

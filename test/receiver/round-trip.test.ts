@@ -17,7 +17,7 @@ import {
 } from "../../src/index.js";
 
 const received: WebhookPayload[] = [];
-const receiver = createWebhookReceiver({ maxBytes: 64 * 1024 })
+const receiver = createWebhookReceiver({ maxBytes: 64 * 1024, onError: () => undefined })
   .on("*", (event) => void received.push(event))
   .on("claim.discard", () => {
     throw new Error("handler bug");
