@@ -59,13 +59,13 @@ export interface ReceiverOptions {
   /** Refuse (400) the known deviations listed in deviations.ts instead of accepting them. Default false. */
   strict?: boolean;
   /** Told about each known deviation a body had and the receiver accepted (never its value). */
-  onDeviation?: (deviation: Deviation) => void;
+  onDeviation?: (deviation: Deviation) => unknown;
   /**
    * Told about every failure: each handler that throws or rejects (also after the answer went out),
    * a handler timeout, a dedupe store error, an onDeviation that throws. Default: console.error.
    * If it throws itself, that is contained; the answer is 500 all the same.
    */
-  onError?: (error: unknown, body: ReceivedBody | undefined) => void;
+  onError?: (error: unknown, body: ReceivedBody | undefined) => unknown;
   /** Runs each delivery's handlers once per envelope `id` while the store remembers it (see memoryDedupeStore). */
   dedupe?: DedupeStore;
   /** How long `dedupe` remembers an id, passed to `claim`. Default 24 hours (the platform's retry window is not documented). */
@@ -158,6 +158,7 @@ function positiveInteger(name: string, value: unknown, max = 2 ** 31 - 1): void 
   }
 }
 
+const ignore = () => undefined;
 const defaultOnError = (error: unknown) => console.error("socotra-webhooks-contract: receiving a webhook failed:", error);
 
 /**
@@ -204,12 +205,19 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     return list;
   }
 
-  function report(error: unknown, body?: ReceivedBody): void {
+  // Contained: a failing reporter (one that throws or whose promise rejects) must not change the
+  // answer or crash the server with an unhandled rejection.
+  function contain(call: () => unknown): void {
     try {
-      onError(error, body);
+      const result = call();
+      if (isThenable(result)) result.then(undefined, ignore);
     } catch {
-      // Contained: a failing error reporter must not change the answer or crash the server.
+      // Nothing left to tell: onError is where failures go.
     }
+  }
+
+  function report(error: unknown, body?: ReceivedBody): void {
+    contain(() => onError(error, body));
   }
 
   function release(key: string | undefined, body: ReceivedBody): void {
@@ -234,10 +242,11 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       let result: unknown;
       try {
         result = (handlers[0] as Handler<ReceivedBody>)(body);
+        if (!isThenable(result)) return ACCEPTED;
       } catch (error) {
         return failed(error, body, key);
       }
-      return isThenable(result) ? Promise.resolve(result).then(() => ACCEPTED, (error) => failed(error, body, key)) : ACCEPTED;
+      return Promise.resolve(result).then(() => ACCEPTED, (error) => failed(error, body, key));
     }
     let failures = 0;
     const pending: PromiseLike<unknown>[] = [];
@@ -290,11 +299,14 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
   }
 
   function dispatch({ name, body, deviations }: Classified): ReceiverAnswer | Promise<ReceiverAnswer> {
-    for (const deviation of deviations) {
-      try {
-        onDeviation?.(deviation);
-      } catch (error) {
-        report(error, body);
+    if (onDeviation !== undefined) {
+      for (const deviation of deviations) {
+        try {
+          const result = onDeviation(deviation);
+          if (isThenable(result)) result.then(undefined, (error) => report(error, body));
+        } catch (error) {
+          report(error, body);
+        }
       }
     }
     const delivery = name === EVENT_DELIVERY ? (body as WebhookPayload) : undefined;

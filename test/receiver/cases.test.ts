@@ -292,6 +292,18 @@ const cases: Case[] = [
     },
   },
   {
+    name: "contains an onError or onDeviation whose promise rejects: no unhandled rejection, the answer is 500",
+    options: { onError: async () => Promise.reject(new Error("reporter down")), onDeviation: async () => Promise.reject(new Error("metrics down")) },
+    handlers: (r) =>
+      r.on("*", async () => {
+        throw new Error("handler bug");
+      }),
+    async act(call) {
+      expect((await call(json({ ...delivery, timestamp: 1 }))).status).toBe(500);
+      await pause(5);
+    },
+  },
+  {
     name: "runs the handlers once per envelope id with a dedupe store, and again after they failed",
     options: () => ({ dedupe: memoryDedupeStore() }),
     handlers: (r, log) =>
