@@ -31,12 +31,52 @@ function send(res: NodeResponseLike, answer: ReceiverAnswer, close: boolean): vo
   for (const name in answer.headers) res.setHeader(name, answer.headers[name]!);
   // A body left unread (413, 408, an early 4xx) is not drained: the connection closes instead.
   if (close) res.setHeader("connection", "close");
-  res.end(answer.body);
+  if (answer.body === "") res.end();
+  else res.end(answer.body);
 }
 
 function reply(res: NodeResponseLike, outcome: ReceiverAnswer | Promise<ReceiverAnswer>): void {
   if (isThenable(outcome)) outcome.then((answer) => send(res, answer, false), () => send(res, RECEIVER_FAILED, false));
   else send(res, outcome, false);
+}
+
+interface Pending {
+  readonly deadline: number;
+  readonly expire: () => void;
+}
+
+/**
+ * Body deadlines for all requests in flight, checked by one interval timer (a quarter of the
+ * timeout, so a stalled body is answered within 1.25 x bodyTimeoutMs) instead of a timer per
+ * request. Insertion order is deadline order: every entry has the same timeout.
+ */
+function bodyDeadlines(timeoutMs: number) {
+  const pending = new Set<Pending>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => {
+    const now = Date.now();
+    for (const entry of pending) {
+      if (entry.deadline > now) break;
+      pending.delete(entry);
+      entry.expire();
+    }
+    if (pending.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+  return {
+    add(expire: () => void): Pending {
+      const entry = { deadline: Date.now() + timeoutMs, expire };
+      pending.add(entry);
+      if (sweeper === undefined) {
+        sweeper = setInterval(sweep, Math.max(5, Math.floor(timeoutMs / 4)));
+        (sweeper as { unref?: () => void }).unref?.();
+      }
+      return entry;
+    },
+    delete: (entry: Pending) => pending.delete(entry),
+  };
 }
 
 /**
@@ -50,7 +90,8 @@ function reply(res: NodeResponseLike, outcome: ReceiverAnswer | Promise<Receiver
  */
 export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestLike, res: NodeResponseLike) => void {
   const core = coreOf(receiver);
-  const { maxBytes, bodyTimeoutMs } = core;
+  const { maxBytes } = core;
+  const deadlines = bodyDeadlines(core.bodyTimeoutMs);
   return function socotraWebhookHandler(req, res) {
     try {
       const { headers } = req;
@@ -62,27 +103,26 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
       let settled = false;
       const stop = (answer: ReceiverAnswer) => {
         settled = true;
-        clearTimeout(timer);
         req.pause();
         send(res, answer, true);
       };
-      const timer = setTimeout(() => settled || stop(BODY_TIMEOUT), bodyTimeoutMs);
+      // A peer that goes away mid-body is found here too (no 'error' listener needed): its entry
+      // expires and the answer goes nowhere.
+      const deadline = deadlines.add(() => settled || stop(BODY_TIMEOUT));
       req.on("data", (chunk: Uint8Array) => {
         if (settled) return;
         size += chunk.byteLength;
-        if (size > maxBytes) stop(core.tooLarge);
-        else chunks.push(chunk);
+        if (size <= maxBytes) chunks.push(chunk);
+        else {
+          deadlines.delete(deadline);
+          stop(core.tooLarge);
+        }
       });
       req.on("end", () => {
+        deadlines.delete(deadline);
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
         reply(res, core.fromRaw(concat(chunks, size)));
-      });
-      req.on("error", () => {
-        // The peer went away mid-body: there is no one to answer.
-        settled = true;
-        clearTimeout(timer);
       });
     } catch (error) {
       core.report(error);

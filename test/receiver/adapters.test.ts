@@ -56,6 +56,26 @@ describe("the node form", () => {
     expect(await rawStatus(`${start}\r\nContent-Length: ${text.length}\r\nConnection: close`, text)).toBe("HTTP/1.1 200 OK (handler ran)");
   });
 
+  it("survives peers that go away mid-body, and keeps answering", async () => {
+    const server = createServer(createNodeHandler(createWebhookReceiver({ bodyTimeoutMs: 20 }).on("*", () => undefined)));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const socket = connect(port, "127.0.0.1");
+        socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"id":`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        socket.destroy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 40)); // past the body deadline of the dropped requests
+      const response = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+      expect(response.status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("answers 400 when something else read the body and left nothing", async () => {
     const handler = createNodeHandler(createWebhookReceiver());
     const server = createServer(async (req, res) => {
