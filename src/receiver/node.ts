@@ -1,7 +1,7 @@
 // The node:http and Express form. The body is collected with 'data'/'end' listeners and, when the
 // handlers are synchronous, answered in the same tick: no async iteration or promise per request.
 import { BODY_ALREADY_READ, BODY_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
-import { concat } from "./body.js";
+import { Chunks } from "./body.js";
 import { coreOf, type WebhookReceiver } from "./core.js";
 
 /** The parts of `http.IncomingMessage` the handler uses (typed here so browsers need no @types/node). */
@@ -98,8 +98,7 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
       const early = core.precheck(req.method, first(headers["content-type"]), first(headers["content-length"]));
       if (early !== undefined) return send(res, early, !req.readableEnded);
       if (req.readableEnded) return req.body === undefined ? send(res, BODY_ALREADY_READ, false) : reply(res, core.fromParsed(req.body));
-      const chunks: Uint8Array[] = [];
-      let size = 0;
+      const chunks = new Chunks();
       let settled = false;
       const stop = (answer: ReceiverAnswer) => {
         settled = true;
@@ -111,8 +110,7 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
       const deadline = deadlines.add(() => settled || stop(BODY_TIMEOUT));
       req.on("data", (chunk: Uint8Array) => {
         if (settled) return;
-        size += chunk.byteLength;
-        if (size <= maxBytes) chunks.push(chunk);
+        if (chunks.size + chunk.byteLength <= maxBytes) chunks.push(chunk);
         else {
           deadlines.delete(deadline);
           stop(core.tooLarge);
@@ -122,7 +120,7 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
         deadlines.delete(deadline);
         if (settled) return;
         settled = true;
-        reply(res, core.fromRaw(concat(chunks, size)));
+        reply(res, core.fromRaw(chunks.bytes()));
       });
     } catch (error) {
       core.report(error);

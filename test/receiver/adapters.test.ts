@@ -54,6 +54,8 @@ describe("the node form", () => {
     expect(await rawStatus(`${start}\r\nContent-Length: ${text.length}\r\nContent-Length: 5`, text)).toBe("HTTP/1.1 400 Bad Request");
     expect(await rawStatus(`${start}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked`, `${text.length.toString(16)}\r\n${text}\r\n0\r\n\r\n`)).toBe("HTTP/1.1 400 Bad Request");
     expect(await rawStatus(`${start}\r\nContent-Length: ${text.length}\r\nConnection: close`, text)).toBe("HTTP/1.1 200 OK (handler ran)");
+    const oneByteChunks = [...text].map((c) => `1\r\n${c}\r\n`).join("");
+    expect(await rawStatus(`${start}\r\nTransfer-Encoding: chunked\r\nConnection: close`, `${oneByteChunks}0\r\n\r\n`)).toBe("HTTP/1.1 200 OK (handler ran)");
   });
 
   it("survives peers that go away mid-body, and keeps answering", async () => {
@@ -138,5 +140,26 @@ describe("receive() from any server", () => {
     const headers = { "content-type": "application/json" };
     expect((await receiver.receive({ method: "POST", headers, body: stalls() })).status).toBe(408);
     expect((await receiver.receive({ method: "POST", headers, body: grows() })).status).toBe(413);
+  });
+});
+
+describe("bodies in many tiny chunks", () => {
+  it("collects them whole in every form that streams", async () => {
+    const receiver = createWebhookReceiver().on("*", () => undefined);
+    const bytes = new TextEncoder().encode(text);
+    const oneByteAtATime = () => (function* () {
+      for (const byte of bytes) yield Uint8Array.of(byte);
+    })();
+    const headers = { "content-type": "application/json" };
+    expect((await receiver.receive({ method: "POST", headers, body: Readable.from(oneByteAtATime()) })).status).toBe(200);
+    const source = oneByteAtATime();
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = source.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+    });
+    expect((await receiver.receive({ method: "POST", headers, body: stream })).status).toBe(200);
   });
 });
