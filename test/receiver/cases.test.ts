@@ -207,13 +207,16 @@ const cases: Case[] = [
     },
   },
   {
-    name: "answers 408 when the body stops arriving (bodyTimeoutMs)",
+    name: "answers 408 when the body stops arriving or trickles past bodyTimeoutMs",
     forms: ["node", "fetch"],
     options: { bodyTimeoutMs: 40 },
     handlers: (r, log) => r.on("*", record(log, "ran")),
     async act(call, log) {
       const response = await call({ stream: { parts: ['{"id":'], then: "stall" } });
       expect(response.status).toBe(408);
+      // A body that keeps trickling is bounded too: the deadline is for the whole body, not for each part.
+      const trickle = await call({ stream: { parts: Array.from({ length: 60 }, () => " "), then: "end" } });
+      expect(trickle.status).toBe(408);
       expect(log.seen).toEqual([]);
     },
   },
