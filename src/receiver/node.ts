@@ -28,7 +28,7 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 function send(res: NodeResponseLike, answer: ReceiverAnswer, close: boolean): void {
   if (res.headersSent) return;
   res.statusCode = answer.status;
-  for (const name in answer.headers) res.setHeader(name, answer.headers[name]!);
+  for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name]!);
   // A body left unread (413, 408, an early 4xx) is not drained: the connection closes instead.
   if (close) res.setHeader("connection", "close");
   if (answer.body === "") res.end();
