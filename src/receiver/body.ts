@@ -39,8 +39,53 @@ export class Chunks {
 
 const ignore = () => undefined;
 
+export interface Pending {
+  readonly deadline: number;
+  readonly expire: () => void;
+}
+
+/**
+ * Body deadlines for all requests in flight, checked by one interval timer (a quarter of the
+ * timeout, so a stalled body is answered within 1.25 x bodyTimeoutMs) instead of a timer per
+ * request. Insertion order is deadline order: every entry has the same timeout.
+ */
+export function bodyDeadlines(timeoutMs: number) {
+  const pending = new Set<Pending>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => {
+    const now = Date.now();
+    for (const entry of pending) {
+      if (entry.deadline > now) break;
+      pending.delete(entry);
+      try {
+        entry.expire();
+      } catch {
+        // An answer that cannot be written (the peer is gone) must not stop the sweep or the process.
+      }
+    }
+    if (pending.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+  return {
+    add(expire: () => void): Pending {
+      const entry = { deadline: Date.now() + timeoutMs, expire };
+      pending.add(entry);
+      if (sweeper === undefined) {
+        sweeper = setInterval(sweep, Math.max(5, Math.floor(timeoutMs / 4)));
+        (sweeper as { unref?: () => void }).unref?.();
+      }
+      return entry;
+    },
+    delete: (entry: Pending) => pending.delete(entry),
+  };
+}
+
+export type BodyDeadlines = ReturnType<typeof bodyDeadlines>;
+
 /** The body's bytes, or the answer that ends the delivery (408, 413, 400). */
-export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number, timeoutMs: number, tooLarge: ReceiverAnswer): Promise<Uint8Array | ReceiverAnswer> {
+export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number, deadlines: BodyDeadlines, tooLarge: ReceiverAnswer): Promise<Uint8Array | ReceiverAnswer> {
   let reader: ReadableStreamDefaultReader<Uint8Array>;
   try {
     reader = stream.getReader();
@@ -49,10 +94,10 @@ export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: n
   }
   let timedOut = false;
   // Cancelling ends the pending read at once ({ done: true }), so no promise race is needed.
-  const timer = setTimeout(() => {
+  const deadline = deadlines.add(() => {
     timedOut = true;
     reader.cancel().catch(ignore);
-  }, timeoutMs);
+  });
   const chunks = new Chunks();
   try {
     for (;;) {
@@ -69,7 +114,7 @@ export async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: n
   } catch {
     return timedOut ? BODY_TIMEOUT : BODY_UNREADABLE;
   } finally {
-    clearTimeout(timer);
+    deadlines.delete(deadline);
   }
 }
 

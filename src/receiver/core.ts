@@ -20,7 +20,7 @@ import {
   UNSUPPORTED_MEDIA_TYPE,
   type ReceiverAnswer,
 } from "./answers.js";
-import { readIterable, readStream } from "./body.js";
+import { bodyDeadlines, readIterable, readStream, type BodyDeadlines } from "./body.js";
 import type { DedupeStore } from "./dedupe.js";
 import { KNOWN_DEVIATIONS, type Deviation } from "./deviations.js";
 import { handleRequest } from "./fetch.js";
@@ -56,7 +56,7 @@ export interface ReceiverOptions {
   handlerTimeoutMs?: number;
   /**
    * How long the whole body may take to arrive before the delivery is answered 408. Default
-   * 10,000 ms. The node form checks every quarter of it, so the answer comes within 1.25x.
+   * 10,000 ms. Deadlines are checked every quarter of it, so the answer comes within 1.25x.
    */
   bodyTimeoutMs?: number;
   /** Refuse (400) the known deviations listed in deviations.ts instead of accepting them. Default false. */
@@ -105,6 +105,8 @@ export interface WebhookReceiver {
 export interface ReceiverCore {
   readonly maxBytes: number;
   readonly bodyTimeoutMs: number;
+  /** Body deadlines of every request in flight, on one timer. */
+  readonly deadlines: BodyDeadlines;
   readonly tooLarge: ReceiverAnswer;
   /** The answer for the method and headers alone, or undefined when the body must be read. */
   precheck(method: string | undefined, contentType: string | null | undefined, contentLength: string | null | undefined): ReceiverAnswer | undefined;
@@ -380,6 +382,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
   const core: ReceiverCore = {
     maxBytes,
     bodyTimeoutMs,
+    deadlines: bodyDeadlines(bodyTimeoutMs),
     tooLarge: tooLargeAnswer,
     report,
     precheck(method, contentType, contentLength) {
@@ -429,7 +432,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       if (typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer) return await core.fromRaw(body);
       const read =
         typeof (body as ReadableStream).getReader === "function"
-          ? await readStream(body as ReadableStream<Uint8Array>, maxBytes, bodyTimeoutMs, tooLargeAnswer)
+          ? await readStream(body as ReadableStream<Uint8Array>, maxBytes, core.deadlines, tooLargeAnswer)
           : Symbol.asyncIterator in body
             ? await readIterable(body, maxBytes, bodyTimeoutMs, tooLargeAnswer)
             : BODY_UNREADABLE;

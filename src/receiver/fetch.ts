@@ -1,9 +1,10 @@
 // The Fetch API form: Request in, Response out (Node 18+, Deno, Bun, workers, Next.js routes).
-import { BODY_ALREADY_READ, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
+import { BODY_ALREADY_READ, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
 import { readStream } from "./body.js";
 import type { ReceiverCore } from "./core.js";
 
-const toResponse = (answer: ReceiverAnswer) => new Response(answer.body === "" ? null : answer.body, { status: answer.status, headers: answer.headers });
+const toResponse = (answer: ReceiverAnswer) =>
+  answer.body === "" ? new Response(null, { status: answer.status }) : new Response(answer.body, { status: answer.status, headers: answer.headers });
 
 /** Never rejects: whatever goes wrong becomes a problem answer. */
 export async function handleRequest(core: ReceiverCore, request: Request): Promise<Response> {
@@ -15,8 +16,11 @@ export async function handleRequest(core: ReceiverCore, request: Request): Promi
     else if (request.bodyUsed) answer = BODY_ALREADY_READ;
     else if (request.body === null) answer = await core.fromRaw("");
     else {
-      const read = await readStream(request.body, core.maxBytes, core.bodyTimeoutMs, core.tooLarge);
-      answer = read instanceof Uint8Array ? await core.fromRaw(read) : read;
+      const read = await readStream(request.body, core.maxBytes, core.deadlines, core.tooLarge);
+      if (read instanceof Uint8Array) {
+        const outcome = core.fromRaw(read);
+        answer = isThenable(outcome) ? await outcome : outcome;
+      } else answer = read;
     }
   } catch (error) {
     core.report(error);

@@ -40,45 +40,6 @@ function reply(res: NodeResponseLike, outcome: ReceiverAnswer | Promise<Receiver
   else send(res, outcome, false);
 }
 
-interface Pending {
-  readonly deadline: number;
-  readonly expire: () => void;
-}
-
-/**
- * Body deadlines for all requests in flight, checked by one interval timer (a quarter of the
- * timeout, so a stalled body is answered within 1.25 x bodyTimeoutMs) instead of a timer per
- * request. Insertion order is deadline order: every entry has the same timeout.
- */
-function bodyDeadlines(timeoutMs: number) {
-  const pending = new Set<Pending>();
-  let sweeper: ReturnType<typeof setInterval> | undefined;
-  const sweep = () => {
-    const now = Date.now();
-    for (const entry of pending) {
-      if (entry.deadline > now) break;
-      pending.delete(entry);
-      entry.expire();
-    }
-    if (pending.size === 0) {
-      clearInterval(sweeper);
-      sweeper = undefined;
-    }
-  };
-  return {
-    add(expire: () => void): Pending {
-      const entry = { deadline: Date.now() + timeoutMs, expire };
-      pending.add(entry);
-      if (sweeper === undefined) {
-        sweeper = setInterval(sweep, Math.max(5, Math.floor(timeoutMs / 4)));
-        (sweeper as { unref?: () => void }).unref?.();
-      }
-      return entry;
-    },
-    delete: (entry: Pending) => pending.delete(entry),
-  };
-}
-
 /**
  * A `(req, res)` handler for `node:http` and Express-style servers. It reads the raw body itself,
  * up to the receiver's byte limit and within its body timeout; behind express.json() or
@@ -91,7 +52,7 @@ function bodyDeadlines(timeoutMs: number) {
 export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestLike, res: NodeResponseLike) => void {
   const core = coreOf(receiver);
   const { maxBytes } = core;
-  const deadlines = bodyDeadlines(core.bodyTimeoutMs);
+  const { deadlines } = core;
   return function socotraWebhookHandler(req, res) {
     try {
       const { headers } = req;
