@@ -22,6 +22,13 @@ describe("the Fetch form", () => {
     expect((await receiver.handle(locked)).status).toBe(400);
   });
 
+  it("resolves with a 500 for something that is not a Request, and tells onError", async () => {
+    const errors: unknown[] = [];
+    const receiver = createWebhookReceiver({ onError: (error) => void errors.push(error) });
+    for (const notARequest of [{}, null, "POST /"]) expect((await receiver.handle(notARequest as never)).status).toBe(500);
+    expect(errors).toHaveLength(3);
+  });
+
   it("answers 400 for a stream that errors or yields something other than bytes", async () => {
     const receiver = createWebhookReceiver();
     const failing = new ReadableStream({ pull: (controller) => controller.error(new Error("peer reset")) });
