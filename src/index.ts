@@ -3,15 +3,7 @@ export type * from "../generated/schema.js";
 export { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 export { createWebhooksClient, retryAfterMs, type RetryOptions, type WebhooksClient, type WebhooksClientOptions } from "./client.js";
 export { WEBHOOK_EXAMPLES } from "../generated/examples.js";
-export {
-  createWebhookReceiver,
-  type IncomingDelivery,
-  type ReceiverAnswer,
-  type ReceiverOptions,
-  type WebhookPattern,
-  type WebhookReceiver,
-} from "./receiver.js";
-export { createNodeHandler, type NodeRequestLike, type NodeResponseLike } from "./node-handler.js";
+export * from "./receiver/index.js";
 export { sampleDelivery, sendSampleEvents, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
 export { iterateDivertedEvents, type IterateDivertedEventsOptions } from "./pagination.js";
 export {
@@ -22,6 +14,7 @@ export {
   parseWebhookPayload,
   parseWebhookSuspendedData,
   schemas,
+  validate,
   type ParseOptions,
   type SchemaName,
   type StandardSchemaV1,
