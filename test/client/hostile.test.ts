@@ -27,7 +27,7 @@ afterAll(() => Promise.all([server.close(), elsewhere.close()]));
 
 type Options = Partial<Parameters<typeof createWebhooksClient>[0]>;
 const client = (options: Options = {}) => createWebhooksClient({ baseUrl: server.url, token: TOKEN, retry: { baseDelayMs: 1, maxDelayMs: 20 }, ...options });
-const untyped = (options: Options = {}) => client(options) as unknown as Record<string, (path: string, init?: object) => Promise<{ response: Response }>>;
+const untyped = (options: Options = {}) => client(options) as unknown as Record<"GET" | "DELETE", (path: string, init?: object) => Promise<{ response: Response }>>;
 
 async function caught(promise: Promise<unknown>): Promise<Error> {
   try {
