@@ -65,7 +65,7 @@ const host = `
   console.log("ready", mock.url, mock.pid);
 `;
 
-describe.concurrent("startMockServer's Prism dies with its host process", () => {
+describe.concurrent("startMockServer's Prism dies with its host process", { timeout: 120_000 }, () => {
   it.each(SIGNALS)("%s", async (signal) => {
     // The host has no handlers of its own: the watchdog alone must end Prism.
     const { pid, match } = await startHost(["--input-type=module", "-e", `${host}; setInterval(() => {}, 1000);`], /ready (\S+) (\d+)/);
@@ -76,7 +76,7 @@ describe.concurrent("startMockServer's Prism dies with its host process", () => 
   });
 });
 
-describe.concurrent("socotra-webhooks-mock's Prism dies with the bin", () => {
+describe.concurrent("socotra-webhooks-mock's Prism dies with the bin", { timeout: 120_000 }, () => {
   it.each(SIGNALS)("%s", async (signal) => {
     const { pid, match } = await startHost(["dist/bin/mock.js", "--port", "0"], /Mock of the Webhooks API: (\S+)/);
     const url = match[1]!;
