@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => taken.close(resolve)));
 
-describe("startMockServer", () => {
+describe("startMockServer", { timeout: 60_000 }, () => {
   it("refuses a port in use with a clear MockServerError", async () => {
     await expect(startMockServer({ port: takenPort })).rejects.toThrow(new MockServerError(`port ${takenPort} on 127.0.0.1 is already in use: stop what listens there or choose another port`));
   });
