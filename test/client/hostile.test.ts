@@ -87,7 +87,7 @@ describe("path parameters never change the endpoint", () => {
 
 describe("retry rules come from the operations table", () => {
   it.each(OPERATIONS.map((operation) => ({ ...operation, label: `${operation.method} ${operation.path}` })))(
-    "$label is sent $idempotent ? twice : once after a 503",
+    "$label (x-idempotent: $idempotent) is retried after a 503 only when idempotent",
     async (operation) => {
       server.answer((_request, response, index) => (index === 0 ? json(response, 503, {}) : json(response, 200, webhook)));
       const path = Object.fromEntries(operation.pathParameters.map((parameter) => [parameter.name, "x"]));
