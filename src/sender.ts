@@ -20,7 +20,7 @@ export interface SendSampleEventsOptions {
   alert?: AlertKind;
   /** Deliveries per type. Default 1. */
   count?: number;
-  /** Deliveries in flight at once. Default 1. */
+  /** Deliveries in flight at once, at most 10,000. Default 1. */
   concurrency?: number;
   /** Extra headers on every delivery (for example what your integration's `headers` would add). Never printed. */
   headers?: Record<string, string>;
@@ -62,6 +62,8 @@ const examples = WEBHOOK_EXAMPLES.eventDelivery;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** A receiver's answer is read up to this many bytes, then dropped. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Each delivery in flight holds a socket: past this, a run exhausts the machine, not the receiver. */
+const MAX_CONCURRENCY = 10_000;
 
 /** A contract-valid delivery of `type`: the spec's example of the same entity (or the first), with fresh ids and time. */
 export function sampleDelivery(type: WebhookEventType, sequence = 0): WebhookPayload {
@@ -226,6 +228,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`sendSampleEvents: \`${name}\` must be a positive integer`);
   }
+  if (concurrency > MAX_CONCURRENCY) throw new TypeError(`sendSampleEvents: \`concurrency\` must be at most ${MAX_CONCURRENCY}`);
   if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw new TypeError("sendSampleEvents: `keepDeliveries` must be a non-negative integer");
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${2 ** 31 - 1}`);
   const sentHeaders = new Headers();
