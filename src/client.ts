@@ -196,7 +196,7 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
   const client = createClient<paths>({
     baseUrl: origin,
     ...(typeof token === "string" && { headers: { Authorization: token } }),
-    fetch: createTransport({ token, fetch: options.fetch, maxResponseBytes }),
+    fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
   });
   const policy: Policy = { origin, timeoutMs, ...retryPolicy };
   const methods = client as unknown as Record<string, unknown>;

@@ -87,18 +87,19 @@ function bounded(response: Response, maxBytes: number, tooLarge: () => Error): R
 
 export interface TransportOptions {
   token: TokenSource;
+  timeoutMs: number;
   fetch: FetchFunction | undefined;
   maxResponseBytes: number;
 }
 
 /** The fetch handed to openapi-fetch. Fast path: global fetch, a Content-Length, a string token. */
-export function createTransport({ token, fetch: userFetch, maxResponseBytes }: TransportOptions): FetchFunction {
+export function createTransport({ token, timeoutMs, fetch: userFetch, maxResponseBytes }: TransportOptions): FetchFunction {
   return async (request) => {
     const attempt = (request as unknown as Record<string, Attempt | undefined>)[ATTEMPT_KEY];
     const method = attempt?.method ?? request.method;
     const url = attempt?.url ?? "(a request a middleware replaced)";
-    // Without an attempt (a middleware built a new Request), the timeout goes with the request still.
-    const signal = attempt?.controller.signal ?? request.signal;
+    // Without an attempt (a middleware built a new Request), a timeout of its own, beside the caller's signal.
+    const signal = attempt?.controller.signal ?? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
     if (typeof token === "function") {
       const value = await untilAborted(Promise.resolve().then(token), signal);
       if (!isHeaderValue(value)) {

@@ -222,6 +222,13 @@ describe("waits are bounded and cancellable", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("times out an attempt whose request a middleware replaced", async () => {
+    server.answer(() => undefined); // never answers
+    const replacing = client({ timeoutMs: 100 });
+    replacing.use({ onRequest: ({ request }) => new Request(request) });
+    await expect(replacing.GET("/webhooks")).rejects.toMatchObject({ name: "WebhooksTimeoutError", timeoutMs: 100 });
+  });
+
   it.each(["-1", "1, 2", "soon", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT, 5", ""])("reads Retry-After %j as absent, so the backoff applies", (value) => {
     expect(retryAfterMs(value)).toBeUndefined();
   });
