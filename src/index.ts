@@ -1,7 +1,16 @@
 // The package's root entry: generated types, the typed client and the payload validators.
 export type * from "../generated/schema.js";
 export { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
-export { createWebhooksClient, retryAfterMs, type RetryOptions, type WebhooksClient, type WebhooksClientOptions } from "./client.js";
+export {
+  contractViolations,
+  createWebhooksClient,
+  retryAfterMs,
+  type ContractViolation,
+  type RetryOptions,
+  type WebhooksCallResult,
+  type WebhooksClient,
+  type WebhooksClientOptions,
+} from "./client.js";
 export { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 export * from "./receiver/index.js";
 export { sampleDelivery, sendSampleEvents, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
@@ -24,7 +33,11 @@ export {
   WebhooksApiError,
   WebhooksContractError,
   WebhooksNetworkError,
+  WebhooksPaginationError,
+  WebhooksRedirectError,
+  WebhooksRequestError,
   WebhooksResponseError,
+  WebhooksResponseTooLargeError,
   WebhooksTimeoutError,
   type ContractIssue,
 } from "./errors.js";
