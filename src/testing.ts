@@ -52,11 +52,21 @@ export class MockServerError extends Error {
   override name = "MockServerError";
 }
 
-const running = new Set<ChildProcess>();
-// No orphan Prism when the test runner (or any host process) exits without calling stop().
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
+// One registry of running Prism processes per process, however many copies of this module load
+// (the ES and CommonJS builds, or two installed versions): one exit handler, registered once,
+// kills every Prism any of them started, so that none outlives a host that exits without stop().
+const RUNNING = Symbol.for("socotra-webhooks-contract/testing/running");
+const shared = globalThis as typeof globalThis & { [RUNNING]?: Set<ChildProcess> };
+const running = shared[RUNNING] ?? registerRunning();
+
+function registerRunning(): Set<ChildProcess> {
+  const children = new Set<ChildProcess>();
+  shared[RUNNING] = children;
+  process.once("exit", () => {
+    for (const child of children) child.kill("SIGKILL");
+  });
+  return children;
+}
 
 function freePort(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
