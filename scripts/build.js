@@ -12,11 +12,12 @@ import { performance } from "node:perf_hooks";
 import { ROOT, isMain } from "./lib.js";
 import { openBuildCache } from "./build-cache.js";
 
-// What each group reads and writes, relative to the root. scripts/ and package-lock.json are
-// inputs of both: a change to a build step or to a tool rebuilds what it makes.
-const SHARED_INPUTS = ["scripts", "package.json", "package-lock.json"];
-const SPEC = { inputs: ["openapi", "redocly.yaml", ...SHARED_INPUTS], outputs: ["generated"] };
-const RUNTIME = { inputs: ["src", "generated", "tsconfig.json", "tsconfig.build.json", ...SHARED_INPUTS], outputs: ["dist"] };
+// What each group reads and writes, relative to the root. A change to a build step or to a tool
+// (the lockfile; the installed versions are hashed too) rebuilds what it makes; dist/ is built by
+// this file and commonjs.js alone, so a change to another script leaves it be.
+const TOOLS = ["package.json", "package-lock.json", "scripts/lib.js", "scripts/build-cache.js", "scripts/build.js"];
+const SPEC = { inputs: ["openapi", "redocly.yaml", "scripts", ...TOOLS], outputs: ["generated"] };
+const RUNTIME = { inputs: ["src", "generated", "tsconfig.json", "tsconfig.build.json", "scripts/commonjs.js", ...TOOLS], outputs: ["dist"] };
 
 async function step(name, work) {
   const started = performance.now();
