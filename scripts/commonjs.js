@@ -33,6 +33,11 @@ export async function writeCommonJs(outDir = join(ROOT, "dist")) {
     dts: { sourcemap: false },
     // import.meta.url (the spec's path, createRequire) becomes __filename.
     shims: true,
+    // openapi-fetch's CommonJS build puts createClient on `exports.default`, which the interop of
+    // an ES source in a "type": "module" package reads as the whole exports object: bundle its ES
+    // build instead (it holds no state, so a copy per build costs nothing but its 15 kB). Its
+    // types come with it into the .d.cts, with the helper types they import; nothing else may be.
+    deps: { alwaysBundle: ["openapi-fetch"], onlyBundle: ["openapi-fetch", "openapi-typescript-helpers"] },
     sourcemap: false,
     fixedExtension: true,
     tsconfig: join(ROOT, "tsconfig.build.json"),

@@ -163,8 +163,9 @@ describe("the packed package", () => {
     const vitest = run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project, "webhooks.contract.test.ts"], { cwd: project });
     // Jest's default runtime: CommonJS, babel-jest, no configuration.
     const jest = run(process.execPath, [join(project, "node_modules", "jest", "bin", "jest.js"), "--ci", "--rootDir", "cjs"], { cwd: project });
-    expect((await vitest).stdout).toMatch(/1 passed/);
-    expect((await jest).stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+    const [vitestRun, jestRun] = await Promise.all([vitest, jest]);
+    expect(vitestRun.stdout).toMatch(/1 passed/);
+    expect(jestRun.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
   }, 120_000);
 
   it("runs the README's receiver, which answers the packed sender and every malformed body", async () => {
