@@ -4,7 +4,11 @@
 // what clients send (parameters, request bodies) breaks when it narrows; what they receive
 // (responses, and the outbound webhooks' bodies) breaks when it widens or loses a field.
 //
-//   node scripts/diff.js --base REF|FILE [--head FILE]
+//   node scripts/diff.js --base REF|FILE [--head FILE] [--format text|markdown]
+//
+// A change inside a shared component (`#/components/schemas/X`) is reported once, at the component,
+// with the operations and webhooks it reaches listed under it, each marked breaking or not for its
+// own direction. `--format markdown` prints the same as a list for a changelog or a pull request.
 //
 // The base is a file (bundled JSON or YAML) or a git ref (its generated/openapi.json); the head is
 // a file or, by default, a fresh bundle of openapi/. Exit status 1 when a change is breaking and
@@ -16,7 +20,8 @@ import { ROOT, isMain } from "./lib.js";
 
 /** @typedef {Record<string, any>} Json */
 /** @typedef {"request" | "response"} Direction */
-/** @typedef {{ pointer: string, message: string, breaking: boolean }} Change */
+/** @typedef {{ operation: string, breaking: boolean }} Reach */
+/** @typedef {{ pointer: string, message: string, breaking: boolean, reaches?: Reach[] }} Change */
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 const UPPER_BOUNDS = ["maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"];
@@ -25,8 +30,13 @@ const LOWER_BOUNDS = ["minLength", "minItems", "minProperties", "minimum", "excl
 const escape = (/** @type {string} */ key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 const same = (/** @type {unknown} */ a, /** @type {unknown} */ b) => JSON.stringify(a) === JSON.stringify(b);
 
+/** The component each dereferenced schema came from (`#/components/schemas/X`), by object identity. */
+const componentOf = new WeakMap();
+
 /**
  * A copy of `document` with every internal `$ref` replaced by its target (cycles are left as refs).
+ * Each object that replaced a `$ref` to a component remembers it, so that a change inside it is
+ * reported at the component rather than at every place that uses it.
  * @param {Json} document
  * @returns {Json}
  */
@@ -42,7 +52,9 @@ export function dereference(document) {
         .split("/")
         .reduce((/** @type {any} */ at, /** @type {string} */ key) => at?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], document);
       const { $ref, ...siblings } = node;
-      return walk({ ...target, ...siblings }, [...stack, $ref]);
+      const resolved = walk({ ...target, ...siblings }, [...stack, $ref]);
+      if (/^#\/components\/[^/]+\/[^/]+$/.test($ref) && resolved !== null && typeof resolved === "object") componentOf.set(resolved, $ref);
+      return resolved;
     }
     return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, walk(value, stack)]));
   };
@@ -60,6 +72,7 @@ function typesOf(schema) {
  */
 export function compareSchemas(base, head, pointer, direction, changes) {
   if (!base || !head) return;
+  pointer = componentOf.get(head) ?? componentOf.get(base) ?? pointer;
   const add = (/** @type {string} */ message, /** @type {boolean} */ breaking) => changes.push({ pointer, message, breaking });
   const request = direction === "request";
 
@@ -218,14 +231,69 @@ export function diffSpecs(baseDocument, headDocument) {
       const [was, now] = [baseOps.get(key), headOps.get(key)];
       const { method, path } = /** @type {any} */ (now ?? was);
       const name = `${method.toUpperCase()} ${path}`;
+      const label = section === "paths" ? name : `webhook ${path} (${method.toUpperCase()})`;
       if (!now) changes.push({ pointer: `${/** @type {any} */ (was).pointer}/${/** @type {any} */ (was).method}`, message: `${section === "paths" ? "operation" : "webhook"} ${name} removed`, breaking: true });
       else if (!was) changes.push({ pointer: `${now.pointer}/${now.method}`, message: `${section === "paths" ? "operation" : "webhook"} ${name} added`, breaking: false });
-      else compareOperation(was, now, now.pointer, roles, changes);
+      else {
+        /** @type {Change[]} */
+        const found = [];
+        compareOperation(was, now, now.pointer, roles, found);
+        for (const change of found) changes.push({ ...change, reaches: [{ operation: label, breaking: change.breaking }] });
+      }
     }
   }
-  // A path-level parameter is compared once per operation of its path: report it once.
-  const seen = new Set();
-  return changes.filter((change) => !seen.has(`${change.pointer} ${change.message}`) && seen.add(`${change.pointer} ${change.message}`));
+  return groupByPlace(changes);
+}
+
+/**
+ * One change per place and message: a component's change (or a path-level parameter's) met from
+ * several operations is listed once, breaking when it breaks any of them, with each operation it
+ * reaches (breaking for that operation when any of its uses breaks).
+ * @param {Change[]} changes
+ * @returns {Change[]}
+ */
+function groupByPlace(changes) {
+  /** @type {Map<string, Change & { byOperation: Map<string, boolean> }>} */
+  const grouped = new Map();
+  for (const change of changes) {
+    const key = `${change.pointer}\0${change.message}`;
+    const entry = grouped.get(key) ?? { pointer: change.pointer, message: change.message, breaking: false, byOperation: new Map() };
+    entry.breaking ||= change.breaking;
+    for (const reach of change.reaches ?? []) entry.byOperation.set(reach.operation, (entry.byOperation.get(reach.operation) ?? false) || reach.breaking);
+    grouped.set(key, entry);
+  }
+  return [...grouped.values()].map(({ byOperation, ...change }) =>
+    byOperation.size === 0 ? change : { ...change, reaches: [...byOperation].map(([operation, breaking]) => ({ operation, breaking })) },
+  );
+}
+
+/**
+ * The changes as text lines (`--format text`) or a Markdown list (`--format markdown`), with the
+ * summary line.
+ * @param {Change[]} changes @param {{ from?: string, to?: string, format?: "text" | "markdown" }} options
+ * @returns {string}
+ */
+export function formatChanges(changes, { from, to, format = "text" }) {
+  const breaking = changes.filter((change) => change.breaking).length;
+  const summary = `${changes.length} change(s), ${breaking} breaking; version ${from} → ${to}`;
+  const shared = (/** @type {Change} */ change) => change.reaches !== undefined && (change.pointer.startsWith("#/components/") || change.reaches.length > 1);
+  if (format === "markdown") {
+    const code = (/** @type {string} */ text) => `\`${text.replaceAll("`", "'")}\``;
+    const lines = [`### API changes (${from} → ${to})`, "", `${changes.length} change(s), ${breaking} breaking.`, ""];
+    for (const change of [...changes].sort((a, b) => Number(b.breaking) - Number(a.breaking))) {
+      lines.push(`- ${change.breaking ? "**Breaking**" : "Compatible"}: ${change.message.replaceAll("|", "\\|")} at ${code(change.pointer)}`);
+      if (shared(change)) for (const reach of /** @type {Reach[]} */ (change.reaches)) lines.push(`  - ${code(reach.operation)}${reach.breaking ? " (breaking here)" : ""}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+  const lines = [];
+  for (const change of changes) {
+    lines.push(`${change.breaking ? "BREAKING" : "ok      "}  ${change.pointer}  ${change.message}`);
+    if (shared(change)) {
+      for (const reach of /** @type {Reach[]} */ (change.reaches)) lines.push(`            reaches ${reach.operation}${reach.breaking ? " (breaking)" : ""}`);
+    }
+  }
+  return `${lines.join("\n")}${lines.length > 0 ? "\n" : ""}\n${summary}\n`;
 }
 
 /**
@@ -255,9 +323,17 @@ export function loadBase(reference) {
 
 if (isMain(import.meta.url)) {
   const { parseArgs } = await import("node:util");
-  const { values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" } } });
-  if (!values.base) {
-    console.error("usage: npm run diff -- --base REF|FILE [--head FILE]");
+  const usage = "usage: npm run diff -- --base REF|FILE [--head FILE] [--format text|markdown]";
+  /** @type {Record<string, any>} */
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, format: { type: "string", default: "text" } } }));
+  } catch (error) {
+    console.error(`diff: ${/** @type {Error} */ (error).message}\n${usage}`);
+    process.exit(2);
+  }
+  if (!values.base || !["text", "markdown"].includes(values.format)) {
+    console.error(values.base ? `diff: --format must be text or markdown, got "${values.format}"\n${usage}` : usage);
     process.exit(2);
   }
   let base;
@@ -269,11 +345,9 @@ if (isMain(import.meta.url)) {
   }
   const head = values.head ? loadBase(values.head) : /** @type {Json} */ (await (await import("./bundle.js")).bundleSpec());
   const changes = diffSpecs(base, head);
-  for (const change of changes) console.log(`${change.breaking ? "BREAKING" : "ok      "}  ${change.pointer}  ${change.message}`);
-  const breaking = changes.filter((change) => change.breaking).length;
   const [from, to] = [base.info?.version, head.info?.version];
-  console.log(`\n${changes.length} change(s), ${breaking} breaking; version ${from} → ${to}`);
-  if (breaking > 0 && !allowsBreaking(from, to)) {
+  process.stdout.write(formatChanges(changes, { from, to, format: values.format }));
+  if (changes.some((change) => change.breaking) && !allowsBreaking(from, to)) {
     console.error(`breaking changes need a breaking release: raise the major version (or the minor while it is 0.x), e.g. with a "major" changeset`);
     process.exitCode = 1;
   }

@@ -4,7 +4,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import * as ajvFormats from "ajv-formats";
-import { build } from "esbuild";
+import { build, stop } from "esbuild";
 import { GENERATED, ROOT, generatedNotice, isMain, writeOutput } from "./lib.js";
 import { bundleSpec } from "./bundle.js";
 
@@ -42,7 +42,7 @@ export async function writeValidators(spec, outDir = GENERATED) {
     platform: "neutral",
     write: false,
     legalComments: "none",
-  });
+  }).finally(stop); // esbuild's service process would otherwise live as long as the caller (npm start)
   const declarations = names.map(
     (name) =>
       `/** Validates a value against the spec's \`${name}\` schema. */\nexport declare const validate${name}: ValidateFunction<components["schemas"]["${name}"]>;`,

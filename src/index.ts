@@ -1,5 +1,6 @@
 // The package's root entry: generated types, the typed client and the payload validators.
 export type * from "../generated/schema.js";
+export type { DivertedEvent, DivertedEventsPage, FailureAlert, SuspensionAlert, Webhook, WebhookDelivery, WebhookList } from "./types.js";
 export { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 export {
   contractViolations,

@@ -1,9 +1,9 @@
-// Before any test file: compile src/ to dist/ (what the bins and the packed package run), and
+// Before any test file: build dist/ from src/ (what the bins and the packed package run: the ES
+// and CommonJS builds; skipped when src/ and generated/ did not change since the last build), and
 // start one Prism for the whole run, in --errors mode, so that a mock response that breaks its own
 // schema fails the test that received it.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
+import { buildAll } from "../../scripts/build.js";
 import { startMockServer } from "../../src/testing.js";
 
 declare module "vitest" {
@@ -12,13 +12,8 @@ declare module "vitest" {
   }
 }
 
-const compileRuntime = () =>
-  promisify(execFile)(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
-    cwd: new URL("../..", import.meta.url),
-  });
-
 export default async function setup(project: TestProject) {
-  const [mock] = await Promise.all([startMockServer({ errors: true }), compileRuntime()]);
+  const [mock] = await Promise.all([startMockServer({ errors: true }), buildAll({ runtimeOnly: true })]);
   project.provide("mockUrl", mock.url);
   return () => mock.stop();
 }

@@ -15,39 +15,50 @@ const thingPath = (spec: Json) => spec.paths["/things/{id}"];
 
 describe("request inputs", () => {
   it.each([
-    { label: "removing an optional field", breaking: true, where: "#/paths/~1things~1{id}/put/requestBody/content/application~1json/schema/properties/note", edit: (s: Json) => delete schemas(s).ThingRequest.properties.note },
+    { label: "removing an optional field", breaking: true, where: "#/components/schemas/ThingRequest/properties/note", edit: (s: Json) => delete schemas(s).ThingRequest.properties.note },
     { label: "adding a required field", breaking: true, where: ".../properties/size", edit: (s: Json) => ((schemas(s).ThingRequest.properties.size = { type: "integer" }), schemas(s).ThingRequest.required.push("size")) },
     { label: "adding an optional field", breaking: false, where: ".../properties/size", edit: (s: Json) => (schemas(s).ThingRequest.properties.size = { type: "integer" }) },
     { label: "making an optional field required", breaking: true, where: ".../properties/note", edit: (s: Json) => schemas(s).ThingRequest.required.push("note") },
     { label: "making a required field optional", breaking: false, where: ".../properties/id", edit: (s: Json) => (schemas(s).ThingRequest.required = []) },
-    { label: "narrowing an enum", breaking: true, where: ".../properties/colour", edit: (s: Json) => schemas(s).Colour.enum.pop() },
-    { label: "widening an enum", breaking: false, where: ".../properties/colour", edit: (s: Json) => schemas(s).Colour.enum.push("blue") },
+    { label: "narrowing an enum", breaking: true, where: "#/components/schemas/Colour", edit: (s: Json) => schemas(s).Colour.enum.pop() },
+    { label: "widening an enum", breaking: false, where: "#/components/schemas/Colour", edit: (s: Json) => schemas(s).Colour.enum.push("blue") },
     { label: "narrowing a type", breaking: true, where: ".../properties/note", edit: (s: Json) => (schemas(s).ThingRequest.properties.note.type = "null") },
     { label: "widening a type", breaking: false, where: ".../properties/note", edit: (s: Json) => (schemas(s).ThingRequest.properties.note.type = ["string", "null"]) },
     { label: "tightening a bound", breaking: true, where: ".../properties/id", edit: (s: Json) => (schemas(s).ThingRequest.properties.id.maxLength = 32) },
     { label: "loosening a bound", breaking: false, where: ".../properties/id", edit: (s: Json) => (schemas(s).ThingRequest.properties.id.maxLength = 128) },
     { label: "adding a bound", breaking: true, where: ".../properties/note", edit: (s: Json) => (schemas(s).ThingRequest.properties.note.maxLength = 10) },
     { label: "adding a pattern", breaking: true, where: ".../properties/note", edit: (s: Json) => (schemas(s).ThingRequest.properties.note.pattern = "^a") },
-    { label: "opening a closed body", breaking: false, where: ".../schema", edit: (s: Json) => delete schemas(s).ThingRequest.additionalProperties },
+    { label: "opening a closed body", breaking: false, where: "#/components/schemas/ThingRequest", edit: (s: Json) => delete schemas(s).ThingRequest.additionalProperties },
   ])("$label: breaking is $breaking", ({ edit, breaking, where }) => {
-    const changes = edited(edit).filter((change) => change.pointer.includes("/put/requestBody/"));
+    const changes = edited(edit).filter((change) => change.reaches?.some((reach) => reach.operation === "PUT /things/{id}"));
     expect(changes).toHaveLength(1);
-    expect(changes[0]!.breaking).toBe(breaking);
+    expect(changes[0]!.reaches!.find((reach) => reach.operation === "PUT /things/{id}")!.breaking).toBe(breaking);
     expect(changes[0]!.pointer.endsWith(where.replace(".../", "/"))).toBe(true);
   });
 
   it("adding a required parameter is breaking; an optional one is not", () => {
     expect(edited((s) => thingPath(s).get.parameters.push({ name: "sort", in: "query", required: true, schema: { type: "string" } }))).toEqual([
-      { pointer: "#/paths/~1things~1{id}/get/parameters/1", message: "required parameter query sort added", breaking: true },
+      { pointer: "#/paths/~1things~1{id}/get/parameters/1", message: "required parameter query sort added", breaking: true, reaches: [{ operation: "GET /things/{id}", breaking: true }] },
     ]);
     expect(edited((s) => thingPath(s).get.parameters.push({ name: "sort", in: "query", schema: { type: "string" } }))[0]?.breaking).toBe(false);
   });
 
   it("tightening a parameter's bound is breaking, at the parameter's pointer", () => {
     expect(edited((s) => (thingPath(s).get.parameters[0].schema.maximum = 50))).toEqual([
-      { pointer: "#/paths/~1things~1{id}/get/parameters/0/schema", message: "maximum 100 → 50 (tightened)", breaking: true },
+      { pointer: "#/paths/~1things~1{id}/get/parameters/0/schema", message: "maximum 100 → 50 (tightened)", breaking: true, reaches: [{ operation: "GET /things/{id}", breaking: true }] },
     ]);
-    expect(edited((s) => (thingPath(s).parameters[0].schema.maxLength = 16))[0]).toMatchObject({ pointer: "#/paths/~1things~1{id}/parameters/0/schema", breaking: true });
+    // A path-level parameter: once, reaching each operation of the path.
+    expect(edited((s) => (thingPath(s).parameters[0].schema.maxLength = 16))).toEqual([
+      {
+        pointer: "#/paths/~1things~1{id}/parameters/0/schema",
+        message: "maxLength 64 → 16 (tightened)",
+        breaking: true,
+        reaches: [
+          { operation: "GET /things/{id}", breaking: true },
+          { operation: "PUT /things/{id}", breaking: true },
+        ],
+      },
+    ]);
   });
 
   it("removing a parameter is breaking", () => {
@@ -66,14 +77,18 @@ describe("responses and outbound webhooks (what consumers receive)", () => {
     { label: "adding a field", breaking: false, edit: (s: Json) => (schemas(s).Thing.properties.size = { type: "integer" }) },
   ])("$label: breaking is $breaking, in the response and in the webhook", ({ edit, breaking }) => {
     const changes = edited((s) => {
-      // Only Thing's own edits: keep the request schema's Colour as it was.
+      // Only Thing's own edits: the request schema gets its own copy of Colour, as it was.
       schemas(s).ThingRequest.properties.colour = structuredClone(base.components.schemas.Colour);
       edit(s);
     });
-    const response = changes.filter((c) => c.pointer.startsWith("#/paths/~1things~1{id}/get/responses/200"));
-    const webhook = changes.filter((c) => c.pointer.startsWith("#/webhooks/thingChanged/post/requestBody"));
-    expect(response.map((c) => c.breaking)).toEqual([breaking]);
-    expect(webhook.map((c) => c.breaking)).toEqual([breaking]);
+    // Once, at the component that changed, reaching the response and the webhook.
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.pointer).toMatch(/^#\/components\/schemas\/(Thing|Colour)\b/);
+    expect(changes[0]!.breaking).toBe(breaking);
+    expect(changes[0]!.reaches).toEqual([
+      { operation: "GET /things/{id}", breaking },
+      { operation: "webhook thingChanged (POST)", breaking },
+    ]);
   });
 
   it("removing a success response is breaking; removing a declared error is not", () => {

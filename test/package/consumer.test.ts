@@ -1,11 +1,13 @@
-// What other repositories install: pack the package, install the tarball into a fresh project,
-// type-check and run a consumer under node16 and bundler resolution, and run the README's
-// vitest example against startMockServer there.
+// What other repositories install, both ways the README gives: the packed tarball and a git URL
+// of a clean clone of the committed tree (npm clones it, installs its tools and runs `prepare`).
+// Into fresh projects: type-check and run an ES consumer (node16 and bundler resolution), a
+// CommonJS one (TypeScript module node16 in a CommonJS package, run with require(esm) off), and
+// the README's vitest and Jest examples against startMockServer.
 import { execFile, spawn } from "node:child_process";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,47 +15,117 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+const npmInstall = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
+// The test tools are this repository's own copies, linked, so that the runs stay fast and offline.
+const linked = (...names: string[]) => names.map((name) => `file:${join(root, "node_modules", name)}`);
+const manifest = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+let work: string;
 let project: string;
 let tarballFiles: string[];
+let gitProject: Promise<string>;
+
+const filesUnder = async (dir: string) =>
+  (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+const installed = (dir: string) => join(dir, "node_modules", "socotra-webhooks-contract");
+
+/** A code block of the README that starts with `// NAME`, exactly as a user would paste it. */
+function readmeExample(readme: string, lang: string, name: string): string {
+  const example = new RegExp("```" + lang + "\\n(// " + name.replaceAll(".", "\\.") + "\\n[\\s\\S]*?)```").exec(readme)?.[1];
+  if (example === undefined) throw new Error(`README.md has no \`\`\`${lang} block starting with // ${name}`);
+  return example;
+}
+
+/** A clean clone of the committed tree, installed by its git URL. Started first: it is the slowest. */
+async function installFromGit(): Promise<string> {
+  const clone = join(work, "clone");
+  const consumer = join(work, "git-consumer");
+  await run("git", ["clone", "--quiet", "--depth", "1", `file://${root}`, clone]);
+  await mkdir(consumer);
+  await writeFile(join(consumer, "package.json"), JSON.stringify({ name: "git-consumer", private: true, type: "module" }));
+  await run("npm", [...npmInstall, `git+file://${clone}`], { cwd: consumer });
+  return consumer;
+}
 
 beforeAll(async () => {
-  project = await mkdtemp(join(tmpdir(), "consumer-"));
-  // The global setup compiled dist/; pack without the prepack build: generated/ is checked fresh by the drift test.
-  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", project], { cwd: root });
+  work = await mkdtemp(join(tmpdir(), "consumer-"));
+  gitProject = installFromGit();
+  gitProject.catch(() => undefined); // awaited by its own tests
+  project = join(work, "tarball-consumer");
+  await mkdir(project);
+  // The global setup built dist/; pack without the prepack build: generated/ is checked fresh by the drift test.
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: root });
   const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
   tarballFiles = packed.files.map((file) => file.path);
   await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  // The package comes from its tarball, like any registry package; the test tools are this
-  // repository's own copies, linked, so that the run stays fast and offline.
-  const linked = ["@stoplight/prism-cli", "vitest", "@types/node"].map((name) => `file:${join(root, "node_modules", name)}`);
-  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `./${packed.filename}`, ...linked], { cwd: project });
+  await run("npm", [...npmInstall, join(work, packed.filename), ...linked("@stoplight/prism-cli", "vitest", "jest", "@types/node")], { cwd: project });
   await cp(join(root, "test", "package", "fixtures"), project, { recursive: true });
-  // The README's examples, exactly as a user would paste them.
+  // Here, not in fixtures/: this repository's own tsc checks fixtures/ as part of the package.
+  await writeFile(join(project, "cjs", "package.json"), JSON.stringify({ name: "consumer-cjs", private: true, type: "commonjs" }));
   const readme = await readFile(join(root, "README.md"), "utf8");
-  for (const name of ["webhooks.contract.test.ts", "receiver.ts"]) {
-    const example = new RegExp("```ts\\n(// " + name.replaceAll(".", "\\.") + "\\n[\\s\\S]*?)```").exec(readme)?.[1];
-    if (example === undefined) throw new Error(`README.md has no \`\`\`ts block starting with // ${name}`);
-    await writeFile(join(project, name), example);
-  }
+  await Promise.all([
+    ...["webhooks.contract.test.ts", "receiver.ts"].map((name) => writeFile(join(project, name), readmeExample(readme, "ts", name))),
+    writeFile(join(project, "cjs", "webhooks.contract.jest.test.js"), readmeExample(readme, "js", "webhooks.contract.jest.test.js")),
+  ]);
 }, 120_000);
 
-afterAll(() => rm(project, { recursive: true, force: true }));
+afterAll(async () => {
+  await gitProject?.catch(() => undefined);
+  await rm(work, { recursive: true, force: true });
+}, 240_000);
 
 describe("the packed package", () => {
-  it("ships the runtime, types, bundled spec and docs files, and nothing from the source tree", () => {
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+  it("ships the ES and CommonJS runtimes with their types, the bundled spec and docs, and nothing from the source tree", () => {
+    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.cjs", "dist/index.d.cts", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.cts", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
       expect(tarballFiles).toContain(file);
     }
     expect(tarballFiles.filter((file) => /^(src|test|openapi|scripts|\.ci)\//.test(file) || file.endsWith(".map"))).toEqual([]);
   });
 
-  it("type-checks a consumer under moduleResolution node16 and bundler", async () => {
-    // Both at once. node16 also checks the shipped .d.ts files (no skipLibCheck) and emits the
-    // JavaScript that the next test runs; bundler skips the lib check, as most bundler setups do.
-    await Promise.all(["node16", "bundler"].map((resolution) => run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd: project })));
-  }, 90_000);
+  it("has a require condition with its own .d.cts beside every ES entry", () => {
+    for (const [subpath, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
+      const esm = (target as { import?: { default?: string } }).import?.default ?? (target as { default?: string }).default;
+      if (typeof esm !== "string" || !esm.endsWith(".js")) continue;
+      expect(target, subpath).toEqual({
+        import: { types: esm.replace(/\.js$/, ".d.ts"), default: esm },
+        require: { types: esm.replace(/\.js$/, ".d.cts"), default: esm.replace(/\.js$/, ".cjs") },
+      });
+    }
+  });
 
-  it("runs the consumer", async () => {
+  it("reaches every shipped file from an export, a bin or an import, and points to no source map", async () => {
+    const dir = installed(project);
+    const reachable = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
+    const targets = (value: unknown): string[] => (typeof value === "string" ? [value] : Object.values(value as object).flatMap(targets));
+    const queue = [...targets(manifest.exports), ...Object.values(manifest.bin as Record<string, string>)].map((path) => relative(".", path));
+    // Relative specifiers of import/export/require/import()/new URL(), and a .js module's .d.ts.
+    const specifiers = /(?:from\s*|require\(|import\(|new URL\()\s*["'](\.{1,2}\/[^"']+)["']/g;
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (reachable.has(file) || !tarballFiles.includes(file)) continue;
+      reachable.add(file);
+      if (!/\.(c?js|d\.c?ts)$/.test(file)) continue;
+      const text = await readFile(join(dir, file), "utf8");
+      expect(text, file).not.toMatch(/sourceMappingURL/);
+      for (const [, specifier] of text.matchAll(specifiers)) {
+        const target = relative(".", join(file, "..", specifier!));
+        queue.push(target, target.replace(/\.js$/, ".d.ts"));
+      }
+      if (file.endsWith(".js")) queue.push(file.replace(/\.js$/, ".d.ts"));
+    }
+    expect(tarballFiles.filter((file) => !reachable.has(file))).toEqual([]);
+  });
+
+  it("type-checks an ES consumer under node16 and bundler resolution, and a CommonJS one under node16", async () => {
+    // All at once. node16 also checks the shipped .d.ts and .d.cts files (no skipLibCheck) and
+    // emits the JavaScript that the next tests run; bundler skips the lib check, as most setups do.
+    const configs = ["tsconfig.node16.json", "tsconfig.bundler.json", "cjs/tsconfig.json"];
+    await Promise.all(configs.map((config) => run(process.execPath, [tsc, "-p", config], { cwd: project })));
+  }, 180_000);
+
+  it("runs the ES consumer", async () => {
     const { stdout } = await run(process.execPath, ["out/consumer.js"], { cwd: project });
     expect(JSON.parse(stdout)).toEqual({
       firstEvent: "cancellation.create",
@@ -66,16 +138,35 @@ describe("the packed package", () => {
     });
   });
 
-  it("depends at run time on openapi-fetch only", async () => {
-    const manifest = JSON.parse(await readFile(join(project, "node_modules", "socotra-webhooks-contract", "package.json"), "utf8"));
-    expect(Object.keys(manifest.dependencies)).toEqual(["openapi-fetch"]);
-    expect(manifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
+  it("runs the CommonJS consumer with require(esm) off, with one exit handler between both builds", async () => {
+    const { stdout } = await run(process.execPath, ["--no-experimental-require-module", "cjs/out/consumer.js"], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({
+      firstEvent: "cancellation.create",
+      eventTypes: 100,
+      type: "policy.issue",
+      rejected: "/timestamp,/data,/transactionId,/type,/username",
+      openapi: "3.1.0",
+      dereferenced: true,
+      docs: true,
+      exitHandlersAdded: 1,
+      sameSpec: true,
+    });
   });
 
-  it("runs the README's vitest example against startMockServer", async () => {
-    const { stdout } = await run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project, "webhooks.contract.test.ts"], { cwd: project });
-    expect(stdout).toMatch(/1 passed/);
-  }, 60_000);
+  it("depends at run time on openapi-fetch only", async () => {
+    const installedManifest = JSON.parse(await readFile(join(installed(project), "package.json"), "utf8"));
+    expect(Object.keys(installedManifest.dependencies)).toEqual(["openapi-fetch"]);
+    expect(installedManifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
+  });
+
+  it("runs the README's vitest and Jest examples against startMockServer", async () => {
+    const vitest = run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project, "webhooks.contract.test.ts"], { cwd: project });
+    // Jest's default runtime: CommonJS, babel-jest, no configuration.
+    const jest = run(process.execPath, [join(project, "node_modules", "jest", "bin", "jest.js"), "--ci", "--rootDir", "cjs"], { cwd: project });
+    const [vitestRun, jestRun] = await Promise.all([vitest, jest]);
+    expect(vitestRun.stdout).toMatch(/1 passed/);
+    expect(jestRun.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
+  }, 120_000);
 
   it("runs the README's receiver, which answers the packed sender and every malformed body", async () => {
     const port = await new Promise<number>((resolve) => {
@@ -105,4 +196,21 @@ describe("the packed package", () => {
       receiver.kill();
     }
   }, 60_000);
+});
+
+describe("the package installed from a git URL", () => {
+  it("holds the same files as the tarball, built by prepare", async () => {
+    const fromGit = await gitProject;
+    expect(await filesUnder(installed(fromGit))).toEqual(await filesUnder(installed(project)));
+  }, 240_000);
+
+  it("runs its bins, and loads by import and by require() with require(esm) off", async () => {
+    const fromGit = await gitProject;
+    const send = run(join(fromGit, "node_modules", ".bin", "socotra-webhooks-send"), ["--help"], { cwd: fromGit });
+    const imported = run(process.execPath, ["--input-type=module", "-e", 'const m = await import("socotra-webhooks-contract"); console.log(m.WEBHOOK_EVENT_TYPES.length)'], { cwd: fromGit });
+    const required = run(process.execPath, ["--no-experimental-require-module", "-e", 'console.log(typeof require("socotra-webhooks-contract").createWebhooksClient)'], { cwd: fromGit });
+    expect((await send).stdout).toMatch(/^Usage: socotra-webhooks-send/);
+    expect((await imported).stdout.trim()).toBe("100");
+    expect((await required).stdout.trim()).toBe("function");
+  }, 240_000);
 });
