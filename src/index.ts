@@ -35,3 +35,4 @@ export {
   WebhooksTimeoutError,
   type ContractIssue,
 } from "./errors.js";
+export { toWebhookRequest } from "./webhook-request.js";
