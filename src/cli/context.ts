@@ -1,7 +1,7 @@
 // What every command shares: the streams it writes to, the connection it opens, and the errors
 // that end it with exit status 1 (something failed) or 2 (bad usage or input).
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { createWebhooksClient, type WebhooksClient } from "../client.js";
 import { WebhooksContractError } from "../errors.js";
@@ -103,16 +103,9 @@ export class Context {
     if (yes === true) return;
     const stdin = this.stdin;
     if (stdin.isTTY !== true) throw usageError(`${question.replace(/\?$/, "")}: not asked, as no terminal is attached; pass --yes to confirm`);
-    const prompt = createInterface({ input: stdin, output: this.stderr as NodeJS.WritableStream, terminal: false });
-    const onAbort = () => prompt.close();
-    this.signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      const answer = await prompt.question(`${printable(question)} [y/N] `, { signal: this.signal }).catch(() => "");
-      if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not confirmed; nothing was changed", 1);
-    } finally {
-      this.signal.removeEventListener("abort", onAbort);
-      prompt.close();
-    }
+    this.err(`${printable(question)} [y/N] `);
+    const answer = await firstLine(stdin, this.signal);
+    if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not confirmed; nothing was changed", 1);
   }
 
   path(file: string): string {
@@ -152,6 +145,20 @@ export class Context {
       ...(this.io.fetch && { fetch: this.io.fetch }),
     });
     return { client, baseUrl };
+  }
+}
+
+/** The first line typed, or "" at the end of input or on Ctrl-C. */
+async function firstLine(input: InputStream, signal: AbortSignal): Promise<string> {
+  const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  const stop = () => lines.close();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const line of lines) return line.slice(0, 100);
+    return "";
+  } finally {
+    signal.removeEventListener("abort", stop);
+    lines.close();
   }
 }
 

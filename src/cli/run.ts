@@ -15,6 +15,11 @@ const { version } = JSON.parse(readFileSync(new URL("../../package.json", import
 /** An option value never comes back in an error: `--tokn=SECRET` is shown as `--tokn=…`. */
 const withoutValues = (message: string) => message.replace(/'(--?[^'=\s]+)=[^']*'/g, "'$1=…'");
 
+/** The command tree; `run` is how to execute it. Exported for tests that walk it. */
+export function createProgram(io: CliIO = {}): Command {
+  return program(new Context(io));
+}
+
 function program(ctx: Context): Command {
   const root = new Command("socotra-webhooks")
     .description("Manage the webhooks of Socotra Connected Core and replay diverted events (unofficial).")

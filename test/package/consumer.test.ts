@@ -66,9 +66,9 @@ describe("the packed package", () => {
     });
   });
 
-  it("depends at run time on openapi-fetch only", async () => {
+  it("depends at run time on openapi-fetch and the command line's libraries only", async () => {
     const manifest = JSON.parse(await readFile(join(project, "node_modules", "socotra-webhooks-contract", "package.json"), "utf8"));
-    expect(Object.keys(manifest.dependencies)).toEqual(["openapi-fetch"]);
+    expect(Object.keys(manifest.dependencies)).toEqual(["cli-progress", "commander", "openapi-fetch", "yaml"]);
     expect(manifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
   });
 
