@@ -41,8 +41,9 @@ export class Ledger {
     await lock(path, shown);
     try {
       const { states, torn, endsWithNewline, created } = await read(path, shown);
+      if (torn) await cutTornLine(path);
       const handle = await open(path, "a");
-      if (!endsWithNewline) {
+      if (!endsWithNewline && !torn) {
         await handle.write("\n");
         await handle.datasync();
       }
@@ -131,6 +132,30 @@ async function read(path: string, shown: string) {
     else apply(previous, number);
   }
   return { states, torn, endsWithNewline, created: false };
+}
+
+/** Drops the torn last line, so that it never sits between two records (where it would mean damage). */
+async function cutTornLine(path: string): Promise<void> {
+  const handle = await open(path, "r+");
+  try {
+    const { size } = await handle.stat();
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - 64 * 1024);
+      const chunk = Buffer.alloc(end - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      const newline = chunk.lastIndexOf(0x0a);
+      if (newline !== -1) return await truncateAndSync(handle, start + newline + 1);
+      end = start;
+    }
+    await truncateAndSync(handle, 0);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function truncateAndSync(handle: FileHandle, length: number): Promise<void> {
+  await handle.truncate(length);
+  await handle.datasync();
 }
 
 function parseRecord(line: string): LedgerRecord | undefined {
