@@ -131,10 +131,10 @@ export interface SimulatorOptions {
   fetch?: (request: Request) => Promise<Response>;
   /**
    * What to do when the simulator produces a body that breaks the contract (a bug): `"throw"` (the
-   * default: `handle` and `emit` reject, so a test fails loudly) or `"respond"` (answer 500 and
-   * skip the delivery). Either way it is kept in `violations()`.
+   * default: `handle` and `emit` reject, so a test fails loudly), or a function to tell (the
+   * simulator then answers 500 or skips the delivery). Either way it is kept in `violations()`.
    */
-  onContractViolation?: "throw" | "respond";
+  onContractViolation?: "throw" | ((violation: ContractViolation) => void);
 }
 
 /** What `snapshot()` returns and `restore()` takes: integrations, webhooks, their diverted and queued events. */
@@ -306,8 +306,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   Object.freeze(limits);
   const tokens = options.tokens === undefined ? undefined : new Set(options.tokens);
   if (tokens !== undefined && [...tokens].some((token) => typeof token !== "string" || token.trim() === "")) throw new TypeError("createSimulator: `tokens` must be non-empty strings");
-  const violationMode = options.onContractViolation ?? "throw";
-  if (violationMode !== "throw" && violationMode !== "respond") throw new TypeError('createSimulator: `onContractViolation` must be "throw" or "respond"');
+  const onViolation = options.onContractViolation ?? "throw";
+  if (onViolation !== "throw" && typeof onViolation !== "function") throw new TypeError('createSimulator: `onContractViolation` must be "throw" or a function');
   const doFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const runAttempt = limiter(limits.maxConcurrentAttempts);
 
@@ -341,7 +341,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (!(error instanceof ContractValidationError)) throw error;
       const violation = { schema, where, issues: error.issues };
       violations.push(violation);
-      if (violationMode === "throw") throw new SimulatorContractViolation(violation);
+      if (onViolation === "throw") throw new SimulatorContractViolation(violation);
+      onViolation(violation);
       return false;
     }
   }
