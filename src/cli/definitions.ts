@@ -2,10 +2,8 @@
 // or several YAML documents. Every definition is validated against the contract; every error names
 // the file, the webhook and the field, and nothing is applied while any file is wrong.
 import { open } from "node:fs/promises";
-import { parseAllDocuments } from "yaml";
 import type { WebhookRequest } from "../../generated/schema.js";
 import { ContractValidationError } from "../errors.js";
-import { DEFAULT_MAX_BYTES, parse } from "../validation.js";
 import { CliError, type Context, printable } from "./context.js";
 
 export interface Definition {
@@ -13,12 +11,15 @@ export interface Definition {
   webhook: WebhookRequest;
 }
 
-async function readBounded(path: string): Promise<string> {
+// Loaded when a command reads definitions, so that the other commands start faster.
+const loadParsers = () => Promise.all([import("yaml"), import("../validation.js")]);
+
+async function readBounded(path: string, maxBytes: number): Promise<string> {
   const handle = await open(path, "r");
   try {
-    const buffer = Buffer.alloc(DEFAULT_MAX_BYTES + 1);
+    const buffer = Buffer.alloc(maxBytes + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > DEFAULT_MAX_BYTES) throw new Error(`is larger than ${DEFAULT_MAX_BYTES} bytes`);
+    if (bytesRead > maxBytes) throw new Error(`is larger than ${maxBytes} bytes`);
     return new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, bytesRead));
   } finally {
     await handle.close();
@@ -35,13 +36,14 @@ function label(value: unknown, index: number, count: number): string {
 }
 
 export async function loadDefinitions(ctx: Context, files: readonly string[]): Promise<Definition[]> {
+  const [{ parseAllDocuments }, { DEFAULT_MAX_BYTES, parse }] = await loadParsers();
   const errors: string[] = [];
   const definitions: Definition[] = [];
   for (const file of files) {
     const shown = printable(file);
     let text: string;
     try {
-      text = await readBounded(ctx.path(file));
+      text = await readBounded(ctx.path(file), DEFAULT_MAX_BYTES);
     } catch (error) {
       errors.push(`${shown}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error instanceof TypeError ? "not UTF-8 text" : (error as Error).message)}`);
       continue;

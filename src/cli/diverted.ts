@@ -259,7 +259,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
         ctx.err(
           `${action === "resend" ? "Resending" : "Deleting"} ${toAct.length} transaction(s) of ${printable(name)}: concurrency ${options.concurrency}, ${options.rate === undefined ? "no rate limit" : `at most ${options.rate}/s`}${ledger ? `, ledger ${ledgerShown}` : ""}\n`,
         );
-        const progress = createProgress(ctx.stderr, action === "resend" ? "resend" : "delete", toAct.length);
+        const progress = await createProgress(ctx.stderr, action === "resend" ? "resend" : "delete", toAct.length);
         await runBulk({
           items: toAct,
           concurrency: options.concurrency,

@@ -5,7 +5,6 @@ import { Command } from "commander";
 import type { WebhookRequest, WebhookResponse } from "../../generated/schema.js";
 import type { WebhooksClient } from "../client.js";
 import { ContractValidationError } from "../errors.js";
-import { parse } from "../validation.js";
 import { toWebhookRequest } from "../webhook-request.js";
 import { CliError, type ConnectionOptions, type Context, printable } from "./context.js";
 import { type Definition, loadDefinitions } from "./definitions.js";
@@ -66,6 +65,7 @@ async function current(client: WebhooksClient, ctx: Context, name: string): Prom
 }
 
 async function planAll(ctx: Context, client: WebhooksClient, definitions: Definition[]): Promise<PlannedWebhook[]> {
+  const { parse } = await import("../validation.js");
   const planned: PlannedWebhook[] = [];
   for (const { file, webhook } of definitions) {
     const held = await current(client, ctx, webhook.name);

@@ -1,6 +1,5 @@
 // Progress of a bulk action on stderr: a bar with count, rate and ETA on a terminal, a plain line
 // every 100 otherwise (logs and CI keep every line, and no escape codes).
-import cliProgress from "cli-progress";
 import type { OutputStream } from "./context.js";
 
 export interface Progress {
@@ -10,7 +9,7 @@ export interface Progress {
 
 const PLAIN_EVERY = 100;
 
-export function createProgress(stream: OutputStream, label: string, total: number, now: () => number = Date.now): Progress {
+export async function createProgress(stream: OutputStream, label: string, total: number, now: () => number = Date.now): Promise<Progress> {
   const started = now();
   let done = 0;
   let failed = 0;
@@ -19,6 +18,7 @@ export function createProgress(stream: OutputStream, label: string, total: numbe
     return seconds > 0 ? (done / seconds).toFixed(1) : "0.0";
   };
   if (stream.isTTY === true) {
+    const { default: cliProgress } = await import("cli-progress");
     const bar = new cliProgress.SingleBar(
       {
         stream: stream as NodeJS.WritableStream,
