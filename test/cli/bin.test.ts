@@ -31,12 +31,9 @@ async function until(condition: () => boolean, what: string, ms = 10_000): Promi
 }
 
 describe("the socotra-webhooks bin", () => {
-  it("exits 2 on bad usage and 1 on a wrong token, which it never prints", async () => {
+  it("exits 1 on a wrong token, which it never prints", async () => {
     const running = await startSimulator({ tokens: [TOKEN] });
     try {
-      const usage = start(["diverted", "resend", "x"], { SOCOTRA_TOKEN: TOKEN, SOCOTRA_BASE_URL: running.url });
-      expect(await usage.exited).toBe(2);
-      expect(usage.output.stderr).toMatch(/choose the diverted events/);
       const wrong = start(["list"], { SOCOTRA_TOKEN: "wrong-secret-4411", SOCOTRA_BASE_URL: running.url });
       expect(await wrong.exited).toBe(1);
       expect(wrong.output.stderr).toMatch(/the platform refused the token \(401 Unauthorized\)/);
@@ -60,7 +57,7 @@ describe("the socotra-webhooks bin", () => {
       const env = { SOCOTRA_TOKEN: TOKEN, SOCOTRA_BASE_URL: running.url };
       await writeFile(join(dir.path, "w.json"), JSON.stringify({ name: "w", integrationName: "document-service", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["503"] } }));
       expect((await cli(["apply", "w.json"], { cwd: dir.path, env })).code).toBe(0);
-      for (let index = 0; index < 60; index += 1) await running.simulator.emit("policy.issue", { transactionId: `tx-${index}` });
+      for (let index = 0; index < 30; index += 1) await running.simulator.emit("policy.issue", { transactionId: `tx-${index}` });
       up = true;
 
       const first = start(["diverted", "resend", "w", "--all", "--concurrency", "2", "--rate", "40/s"], env);
@@ -72,12 +69,12 @@ describe("the socotra-webhooks bin", () => {
       const ledger = (await readFile(join(dir.path, ".socotra-webhooks-ledger.jsonl"), "utf8")).trimEnd().split("\n").map((line) => JSON.parse(line));
       expect(ledger.filter((record) => record.state === "resent")).toHaveLength(received.length);
       expect(ledger.filter((record) => record.state === "sending")).toHaveLength(received.length);
-      expect(received.length).toBeLessThan(60);
+      expect(received.length).toBeLessThan(30);
 
-      const second = start(["diverted", "resend", "w", "--all", "--concurrency", "8"], env);
-      expect(await second.exited).toBe(0);
-      expect(received).toHaveLength(60);
-      expect(new Set(received).size).toBe(60);
+      const second = await cli(["diverted", "resend", "w", "--all", "--concurrency", "8"], { cwd: dir.path, env });
+      expect(second.code).toBe(0);
+      expect(received).toHaveLength(30);
+      expect(new Set(received).size).toBe(30);
     } finally {
       await running.stop();
     }
