@@ -105,6 +105,7 @@ export class Context {
     if (stdin.isTTY !== true) throw usageError(`${question.replace(/\?$/, "")}: not asked, as no terminal is attached; pass --yes to confirm`);
     this.err(`${printable(question)} [y/N] `);
     const answer = await firstLine(stdin, this.signal);
+    if (this.signal.aborted) throw new CliError("interrupted; nothing was changed", 130);
     if (!/^\s*y(es)?\s*$/i.test(answer)) throw new CliError("not confirmed; nothing was changed", 1);
   }
 

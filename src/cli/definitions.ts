@@ -5,6 +5,7 @@ import { open } from "node:fs/promises";
 import type { WebhookRequest } from "../../generated/schema.js";
 import { ContractValidationError } from "../errors.js";
 import { CliError, type Context, printable } from "./context.js";
+import { pathParameterProblem } from "./options.js";
 
 export interface Definition {
   file: string;
@@ -70,7 +71,10 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
     values.forEach((value, index) => {
       const where = `${shown}: ${label(value, index, values.length)}`;
       try {
-        definitions.push({ file, webhook: parse("WebhookRequest", value) });
+        const webhook = parse("WebhookRequest", value);
+        const problem = pathParameterProblem("getWebhook", "name", webhook.name);
+        if (problem !== undefined) errors.push(`${where}: field /name ${problem}`);
+        else definitions.push({ file, webhook });
       } catch (error) {
         if (!(error instanceof ContractValidationError)) throw error;
         if (value === null || typeof value !== "object" || Array.isArray(value)) {

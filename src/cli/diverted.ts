@@ -10,7 +10,7 @@ import type { WebhooksClient } from "../client.js";
 import { runBulk } from "./bulk.js";
 import { CliError, type ConnectionOptions, type Context, describeError, describeStatus, printable, usageError } from "./context.js";
 import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
-import { collect, example, positiveInteger, rate, table, withConnection } from "./options.js";
+import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
 import { createProgress } from "./progress.js";
 import { eventTime, parseSelection, selects, type Selection, type SelectionOptions } from "./selection.js";
 
@@ -67,20 +67,31 @@ function addSelection(command: Command, { required }: { required: boolean }): Co
 }
 
 /** Every diverted event of `name`, read in full before anything acts on it. */
-async function snapshot(ctx: Context, client: WebhooksClient, name: string): Promise<{ events: DivertedEvent[]; unreadable: number }> {
+async function snapshot(ctx: Context, client: WebhooksClient, name: string, operationId: string): Promise<{ events: DivertedEvent[]; unreadable: number }> {
   const events: DivertedEvent[] = [];
   let unreadable = 0;
   for await (const event of listEvents(client, name)) {
     if (ctx.signal.aborted) throw new CliError("interrupted while listing the diverted events; nothing was changed", 130);
-    if (typeof event.transactionId !== "string" || event.transactionId === "") unreadable += 1;
+    if (typeof event.transactionId !== "string" || pathParameterProblem(operationId, "transactionId", event.transactionId) !== undefined) unreadable += 1;
     else events.push({ transactionId: event.transactionId, eventType: event.eventType, timestamp: event.timestamp, eventId: event.eventId });
   }
   return { events, unreadable };
 }
 
+/**
+ * Every page, once: a platform that ignored `offset` would answer the same full page forever, so
+ * an event id seen twice ends the listing rather than memory.
+ */
 async function* listEvents(client: WebhooksClient, name: string): AsyncGenerator<WebhookDivertedEventResponse> {
+  const seen = new Set<string>();
   try {
-    yield* iterateDivertedEvents(client, name, { pageSize: 1000 });
+    for await (const event of iterateDivertedEvents(client, name, { pageSize: 1000 })) {
+      if (typeof event.eventId === "string") {
+        if (seen.has(event.eventId)) throw new CliError(`the platform listed the diverted event ${printable(event.eventId)} twice while paging (does it ignore offset?); nothing was changed`, 1);
+        seen.add(event.eventId);
+      }
+      yield event;
+    }
   } catch (error) {
     if (error instanceof WebhooksApiError) {
       throw new CliError(error.status === 404 ? `no webhook named ${printable(name)}` : describeStatus(error.status, `listing the diverted events of ${printable(name)}`), 1);
@@ -116,6 +127,7 @@ function listCommand(ctx: Context): Command {
   command.addHelpText("after", `\n${SHARED_TRANSACTIONS}\n`);
   return command.action(async (name: string, options: ConnectionOptions & SelectionOptions & { jsonl?: boolean }) => {
     if (options.json && options.jsonl) throw usageError("choose one of --json and --jsonl");
+    checkPathArgument("listDivertedEvents", "name", name, "the webhook name");
     const selection = parseSelection(options, [], false);
     const { client } = await ctx.client(options);
     const events: WebhookDivertedEventResponse[] = [];
@@ -196,12 +208,14 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
   }
 
   return command.action(async (name: string, transactionIds: string[], options: BulkCommandOptions) => {
+    checkPathArgument(op.operationId, "name", name, "the webhook name");
+    for (const id of transactionIds) checkPathArgument(op.operationId, "transactionId", id, `the transaction id ${printable(id.slice(0, 60))}`);
     const selection = parseSelection(options, transactionIds, true);
     const ledgerPath = ctx.path(options.ledger ?? DEFAULT_LEDGER);
     const ledgerShown = options.ledger ?? DEFAULT_LEDGER;
     const { client, baseUrl } = await ctx.client(options);
 
-    const { events, unreadable } = await snapshot(ctx, client, name);
+    const { events, unreadable } = await snapshot(ctx, client, name, op.operationId);
     const transactions = group(events, selection);
     const missing = [...selection.transactionIds].filter((id) => !transactions.some((transaction) => transaction.transactionId === id));
     const partial = transactions.filter((transaction) => transaction.selected.length < transaction.events.length);
@@ -250,7 +264,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       if (partial.length > 0 && guarded) {
         ctx.err(`note: ${partial.length} selected transaction(s) also hold diverted events the selection left out; resend acts on the transaction id, so the platform may resend those too\n`);
       }
-      if (unreadable > 0) ctx.err(`note: ${unreadable} diverted event(s) have no transaction id and cannot be acted on\n`);
+      if (unreadable > 0) ctx.err(`note: ${unreadable} diverted event(s) have no transaction id that a URL can carry, and cannot be acted on\n`);
 
       let interrupted = false;
       const started = Date.now();

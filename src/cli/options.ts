@@ -1,6 +1,7 @@
 // Options several commands share, and the table layout of human output.
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { printable } from "./context.js";
+import { OPERATIONS } from "../../generated/operations.js";
+import { printable, usageError } from "./context.js";
 
 /** --base-url, --token-file, --timeout and --json, on every command that calls the API. */
 export function withConnection(command: Command): Command {
@@ -45,4 +46,25 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const cells = [header, ...rows].map((row) => row.map(printable));
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
   return cells.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ")).join("\n") + "\n";
+}
+
+/**
+ * Why `value` cannot be the path parameter `parameter` of `operationId` (the spec's length rules, and
+ * "." or "..", which a URL resolves away: `delete ..` would otherwise reach another path), or undefined.
+ */
+export function pathParameterProblem(operationId: string, parameter: string, value: string): string | undefined {
+  const rules = OPERATIONS.find((operation) => operation.operationId === operationId)?.pathParameters.find((entry) => entry.name === parameter);
+  if (rules === undefined) throw new Error(`the spec has no path parameter ${parameter} in ${operationId}`);
+  if (rules.minLength !== undefined && value.length < rules.minLength) return `must be at least ${rules.minLength} character(s) (rule: minLength)`;
+  if (rules.maxLength !== undefined && value.length > rules.maxLength) return `must be at most ${rules.maxLength} characters (rule: maxLength)`;
+  if (rules.pattern !== undefined && !new RegExp(rules.pattern, "u").test(value)) return `must match ${rules.pattern} (rule: pattern)`;
+  if (value === "." || value === "..") return "cannot be . or .., which a URL path resolves away";
+  return undefined;
+}
+
+/** A command-line argument for a path parameter, checked before any request. */
+export function checkPathArgument(operationId: string, parameter: string, value: string, shown = parameter): string {
+  const problem = pathParameterProblem(operationId, parameter, value);
+  if (problem !== undefined) throw usageError(`${shown} ${problem}`);
+  return value;
 }

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import type { WebhookResponse } from "../../generated/schema.js";
 import { CliError, type ConnectionOptions, type Context, describeStatus, printable } from "./context.js";
-import { example, table, withConnection } from "./options.js";
+import { checkPathArgument, example, table, withConnection } from "./options.js";
 
 /** The error for a failed call: 404 names the webhook, others say the status. */
 export function callFailed(status: number, what: string, name?: string): CliError {
@@ -41,6 +41,7 @@ export function webhookCommands(ctx: Context): Command[] {
   example(list, "$ SOCOTRA_TOKEN=... socotra-webhooks list", "$ socotra-webhooks list --json --token-file ~/.socotra-token");
 
   const get = withConnection(new Command("get").description("show one webhook").argument("<name>", "the webhook")).action(async (name: string, options: ConnectionOptions) => {
+    checkPathArgument("getWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
     const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`, name);
@@ -54,6 +55,7 @@ export function webhookCommands(ctx: Context): Command[] {
       .argument("<name>", "the webhook")
       .addOption(new Option("-y, --yes", "do not ask (required when no terminal is attached)")),
   ).action(async (name: string, options: ConnectionOptions & { yes?: boolean }) => {
+    checkPathArgument("deleteWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
     await ctx.confirm(`Delete the webhook ${name}? Its deliveries stop.`, options.yes);
     const { response } = await client.DELETE("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
@@ -65,6 +67,7 @@ export function webhookCommands(ctx: Context): Command[] {
   const unsuspend = withConnection(
     new Command("unsuspend").description("resume deliveries of a webhook the platform suspended").argument("<name>", "the webhook"),
   ).action(async (name: string, options: ConnectionOptions) => {
+    checkPathArgument("unsuspendWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
     const { data, response } = await client.PATCH("/webhooks/{name}/unsuspend", { params: { path: { name } }, signal: ctx.signal });
     if (!response.ok) throw callFailed(response.status, `unsuspending ${printable(name)}`, name);

@@ -200,6 +200,31 @@ describe("diverted resend", () => {
   });
 });
 
+describe("a platform that misbehaves", () => {
+  it("listing the same page forever ends with an error, not unbounded memory", async () => {
+    const platform = platformWithDiverted(1000);
+    const ignoresOffset = (request: Request) => {
+      const url = new URL(request.url);
+      url.searchParams.set("offset", "0");
+      return platform.fetch(new Request(url, request));
+    };
+    for (const argv of [["diverted", "resend", "policy-events", "--all"], ["diverted", "list", "policy-events", "--jsonl"]]) {
+      const { code, stderr } = await cli(argv, { fetch: ignoresOffset, cwd: dir.path });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/listed the diverted event ev-0 twice while paging \(does it ignore offset\?\); nothing was changed/);
+    }
+    expect(platform.resent).toEqual([]);
+  });
+
+  it("a transaction id that a URL path cannot carry is never sent", async () => {
+    const platform = platformWithDiverted(3, (index) => ({ transactionId: ["..", ".", "ok"][index]! }));
+    const { code, stderr } = await cli(["diverted", "resend", "policy-events", "--all"], { fetch: platform.fetch, cwd: dir.path });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/note: 2 diverted event\(s\) have no transaction id that a URL can carry/);
+    expect(platform.requests.filter((request) => request.startsWith("POST"))).toEqual(["POST /webhooks/policy-events/diverted/ok/resend"]);
+  });
+});
+
 describe("diverted delete", () => {
   it("needs --yes off a terminal, then deletes once per transaction", async () => {
     const platform = platformWithDiverted(5);

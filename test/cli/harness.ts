@@ -43,6 +43,7 @@ export function fakePlatform() {
   const requests: string[] = [];
   const resent: string[] = [];
   let failure: ((method: string, path: string) => number | undefined) | undefined;
+  let nextEventId = 0;
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -107,7 +108,7 @@ export function fakePlatform() {
     divert(name: string, count: number, make: (index: number) => Partial<WebhookDivertedEventResponse> = () => ({})) {
       const list = diverted.get(name) ?? [];
       for (let index = 0; index < count; index += 1) {
-        list.push({ eventId: `ev-${list.length}`, eventType: "policy.issue", timestamp: String(1_780_000_000_000 + index * 1000), transactionId: `tx-${list.length}`, username: "ops", data: {}, ...make(index) });
+        list.push({ eventId: `ev-${nextEventId++}`, eventType: "policy.issue", timestamp: String(1_780_000_000_000 + index * 1000), transactionId: `tx-${list.length}`, username: "ops", data: {}, ...make(index) });
       }
       diverted.set(name, list);
     },

@@ -106,7 +106,8 @@ suspended: false
     await write("list.yaml", "- just a string\n");
     await write("empty.yaml", "# nothing\n");
     await write("proto.json", '{"name": "p", "__proto__": {"enabled": true}, "constructor": 1}');
-    const { code, stdout, stderr } = await cli(["apply", "bad.yaml", "broken.json", "list.yaml", "empty.yaml", "proto.json", "absent.yaml"], { fetch: platform.fetch, cwd: dir.path });
+    await write("dots.yaml", "name: ..\n");
+    const { code, stdout, stderr } = await cli(["apply", "bad.yaml", "broken.json", "list.yaml", "empty.yaml", "proto.json", "dots.yaml", "absent.yaml"], { fetch: platform.fetch, cwd: dir.path });
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(platform.requests).toEqual([]);
@@ -123,6 +124,7 @@ suspended: false
       "empty.yaml: holds no webhook definition",
       "proto.json: webhook p: field /__proto__ is not a field of this schema (additionalProperties: false) (rule: additionalProperties)",
       "proto.json: webhook p: field /constructor is not a field of this schema (additionalProperties: false) (rule: additionalProperties)",
+      "dots.yaml: webhook ..: field /name cannot be . or .., which a URL path resolves away",
       "absent.yaml: cannot be read: ENOENT",
     ]) {
       expect(lines).toContain(`  ${expected}`);

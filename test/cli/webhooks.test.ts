@@ -157,10 +157,18 @@ describe("usage", () => {
       [["list", "--base-url", "ftp://x"], /must be an http\(s\) URL/],
       [["list", "--base-url", "https://user:pw@host"], /without credentials/],
     ];
+    for (const name of ["", ".", ".."]) {
+      cases.push([["get", name], /the webhook name (must be at least 1 character|cannot be \. or \.\.)/], [["delete", name, "--yes"], /the webhook name/], [["unsuspend", name], /the webhook name/]);
+      cases.push([["diverted", "resend", name, "--all"], /the webhook name/], [["diverted", "list", name], /the webhook name/]);
+      cases.push([["diverted", "delete", "w", name, "--yes"], /the transaction id .* (must be at least 1|cannot be)/]);
+    }
+    cases.push([["get", "x".repeat(1025)], /must be at most 1024 characters \(rule: maxLength\)/]);
     for (const [argv, message] of cases) {
-      const { code, stderr } = await cli(argv, { fetch: platformWith().fetch });
+      const platform = platformWith();
+      const { code, stderr } = await cli(argv, { fetch: platform.fetch });
       expect(code, argv.join(" ")).toBe(2);
       expect(stderr, argv.join(" ")).toMatch(message);
+      expect(platform.requests).toEqual([]);
     }
   });
 });
