@@ -231,10 +231,11 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
 
     const results = new Map<string, Result>();
     const toAct: Transaction[] = [];
-    const ledgerView = guarded ? await (options.dryRun ? Ledger.peek(ledgerPath, ledgerShown) : Promise.resolve(undefined)) : undefined;
+    // A dry run reads the ledger without locking it; a real run holds it to the end.
     const ledger = guarded && !options.dryRun ? await Ledger.open(ledgerPath, ledgerShown) : undefined;
+    const ledgerView = guarded && options.dryRun ? await Ledger.peek(ledgerPath, ledgerShown) : ledger;
     try {
-      const recorded = (id: string) => (ledger ?? ledgerView)?.state(baseUrl, name, id);
+      const recorded = (id: string) => ledgerView?.state(baseUrl, name, id);
       for (const transaction of transactions) {
         const base = {
           transactionId: transaction.transactionId,
@@ -258,7 +259,11 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
           eventTypes: [],
           events: 0,
           partial: false,
-          ...(state === "resent" && !options.force ? { outcome: "skipped", reason: "already resent (ledger)" } : { outcome: "failed", reason: `not in the diverted list of ${name}` }),
+          ...(state === "resent" && !options.force
+            ? { outcome: "skipped", reason: "already resent (ledger)" }
+            : guarded
+              ? { outcome: "failed", reason: `not in the diverted list of ${name}` }
+              : { outcome: "skipped", reason: `not in the diverted list of ${name} (already gone)` }),
         });
       }
       if (partial.length > 0 && guarded) {
@@ -267,6 +272,12 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       if (unreadable > 0) ctx.err(`note: ${unreadable} diverted event(s) have no transaction id that a URL can carry, and cannot be acted on\n`);
 
       let interrupted = false;
+      // Ctrl-C, or a reason that makes every further request pointless (a refused token, a ledger that cannot be written).
+      const stop = new AbortController();
+      let stopReason: string | undefined;
+      const onInterrupt = () => stop.abort();
+      ctx.signal.addEventListener("abort", onInterrupt, { once: true });
+      if (ctx.signal.aborted) stop.abort();
       const started = Date.now();
       if (toAct.length > 0) {
         if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${name}?`, options.yes);
@@ -278,18 +289,25 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
           items: toAct,
           concurrency: options.concurrency,
           ratePerSecond: options.rate,
-          signal: ctx.signal,
+          signal: stop.signal,
           act: async (transaction) => {
             const result = results.get(transaction.transactionId)!;
             Object.assign(result, await act(client, action, name, transaction.transactionId, ledger, baseUrl));
+            const refused = result.status === 401 || result.status === 403;
+            if ((refused || result.reason?.startsWith("not sent: the ledger")) && stopReason === undefined) {
+              stopReason = refused ? `stopped: ${describeStatus(result.status!, action)}` : `stopped: ${result.reason}`;
+              stop.abort();
+            }
             progress.tick(result.outcome === "failed" || result.outcome === "unknown");
           },
         });
         progress.stop();
-        interrupted = ctx.signal.aborted && toAct.some((transaction) => results.get(transaction.transactionId)!.outcome === "not-attempted");
+        ctx.signal.removeEventListener("abort", onInterrupt);
+        interrupted = ctx.signal.aborted && stopReason === undefined && toAct.some((transaction) => results.get(transaction.transactionId)!.outcome === "not-attempted");
       }
-      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, results: [...results.values()], seconds: (Date.now() - started) / 1000, ledgerShown: ledger ? ledgerShown : undefined, json: options.json === true });
-      const failed = [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
+      if (stopReason !== undefined) ctx.err(`${stopReason}\n`);
+      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (Date.now() - started) / 1000, json: options.json === true });
+      const failed = stopReason !== undefined || [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
       if (interrupted) throw new CliError("", 130);
       if (failed) throw new CliError("", 1);
     } finally {
@@ -336,15 +354,15 @@ interface Report {
   name: string;
   dryRun: boolean;
   interrupted: boolean;
+  stopped: boolean;
   results: Result[];
   seconds: number;
-  ledgerShown: string | undefined;
   json: boolean;
 }
 
 const SHOWN_FAILURES = 50;
 
-async function report(ctx: Context, { action, name, dryRun, interrupted, results, seconds, ledgerShown, json }: Report): Promise<void> {
+async function report(ctx: Context, { action, name, dryRun, interrupted, stopped, results, seconds, json }: Report): Promise<void> {
   const count = (outcome: Outcome) => results.filter((result) => result.outcome === outcome).length;
   const done = count(action === "resend" ? "resent" : "deleted");
   const summary = {
@@ -356,7 +374,7 @@ async function report(ctx: Context, { action, name, dryRun, interrupted, results
     notAttempted: count("not-attempted"),
   };
   if (json) {
-    await ctx.out(`${JSON.stringify({ webhook: name, action, dryRun, interrupted, summary, results }, null, 2)}\n`);
+    await ctx.out(`${JSON.stringify({ webhook: name, action, dryRun, interrupted, stopped, summary, results }, null, 2)}\n`);
     return;
   }
   if (dryRun) {
@@ -371,9 +389,12 @@ async function report(ctx: Context, { action, name, dryRun, interrupted, results
   }
   const skipped = results.filter((result) => result.outcome === "skipped");
   if (skipped.length > 0) {
-    const unknown = skipped.filter((result) => !result.reason?.startsWith("already")).length;
-    await ctx.out(`Skipped ${skipped.length}: ${skipped.length - unknown} already resent${unknown > 0 ? `, ${unknown} with an unknown earlier outcome` : ""} (ledger ${ledgerShown ?? "read only"}); --force resends them.\n`);
-    for (const result of skipped.filter((entry) => !entry.reason?.startsWith("already")).slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  ${result.reason}\n`);
+    const byReason = new Map<string, number>();
+    for (const result of skipped) byReason.set(result.reason ?? "", (byReason.get(result.reason ?? "") ?? 0) + 1);
+    const force = action === "resend" ? "; --force resends them" : "";
+    await ctx.out(`Skipped ${skipped.length}: ${[...byReason].map(([reason, count]) => `${count} ${reason}`).join("; ")}${force}.\n`);
+    const uncertain = skipped.filter((result) => result.reason?.startsWith("outcome"));
+    for (const result of uncertain.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  outcome unknown\n`);
   }
   const failed = results.filter((result) => result.outcome === "failed" || result.outcome === "unknown");
   if (failed.length > 0) {
@@ -381,6 +402,7 @@ async function report(ctx: Context, { action, name, dryRun, interrupted, results
     for (const result of failed.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  ${printable(result.reason ?? result.outcome)}\n`);
     if (failed.length > SHOWN_FAILURES) await ctx.out(`  ... and ${failed.length - SHOWN_FAILURES} more (--json lists them all)\n`);
   }
+  if (stopped) await ctx.out(`Stopped: ${summary.notAttempted} transaction(s) not attempted. Fix the cause and run the same command again${action === "resend" ? "; the ledger skips what was resent" : ""}.\n`);
   if (interrupted) await ctx.out(`Interrupted: ${summary.notAttempted} transaction(s) not attempted. Run the same command again to go on${action === "resend" ? "; the ledger skips what was resent" : ""}.\n`);
 }
 

@@ -132,6 +132,21 @@ describe("diverted resend", () => {
     expect(platform.resent).toEqual(["shared"]);
   });
 
+  it("stops when the token is refused mid-run (it expired): the rest are not attempted, exit 1", async () => {
+    const platform = platformWithDiverted(50);
+    let posts = 0;
+    platform.failWhen((method) => (method === "POST" && ++posts > 5 ? 401 : undefined));
+    const { code, stdout, stderr } = await cli(["diverted", "resend", "policy-events", "--all", "--concurrency", "1", "--json"], { fetch: platform.fetch, cwd: dir.path });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/stopped: resend: the platform refused the token \(401 Unauthorized\)/);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ stopped: true, interrupted: false, summary: { resent: 5, failed: 1, notAttempted: 44 } });
+    platform.failWhen(undefined);
+    expect((await cli(["diverted", "resend", "policy-events", "--all"], { fetch: platform.fetch, cwd: dir.path })).code).toBe(0);
+    expect(new Set(platform.resent).size).toBe(50);
+    expect(platform.resent).toHaveLength(50);
+  });
+
   it("a transaction id not in the list is a failure, named", async () => {
     const platform = platformWithDiverted(1);
     const { code, stdout } = await cli(["diverted", "resend", "policy-events", "tx-0", "tx-404"], { fetch: platform.fetch, cwd: dir.path });
@@ -236,6 +251,9 @@ describe("diverted delete", () => {
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/^Deleted 5 transaction\(s\) of policy-events/);
     expect(platform.diverted.get("policy-events")).toEqual([]);
+    const again = await cli(["diverted", "delete", "policy-events", "tx-0", "--yes"], io);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Skipped 1: 1 not in the diverted list of policy-events \(already gone\)\.\n$/);
   });
 
   it("refuses to delete part of a transaction unless --whole-transactions", async () => {
