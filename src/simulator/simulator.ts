@@ -127,8 +127,12 @@ export interface SimulatorOptions {
   /** Overrides of the undocumented behaviours (see ASSUMPTIONS). */
   assume?: AssumptionOverrides;
   limits?: Partial<SimulatorLimits>;
-  /** The fetch deliveries and alerts go through. Default: the global fetch at the time of the call (so MSW sees them). */
-  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * The fetch deliveries and alerts go through, called as `fetch(url, init)` like the global one.
+   * Default: the global fetch at the time of the call (so MSW sees them). For an in-process
+   * receiver: `(url, init) => receiver.handle(new Request(url, init))`.
+   */
+  fetch?: (url: string, init: RequestInit & { method: "POST"; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
   /**
    * What to do when the simulator produces a body that breaks the contract (a bug): `"throw"` (the
    * default: `handle` and `emit` reject, so a test fails loudly), or a function to tell (the
@@ -308,7 +312,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   if (tokens !== undefined && [...tokens].some((token) => typeof token !== "string" || token.trim() === "")) throw new TypeError("createSimulator: `tokens` must be non-empty strings");
   const onViolation = options.onContractViolation ?? "throw";
   if (onViolation !== "throw" && typeof onViolation !== "function") throw new TypeError('createSimulator: `onContractViolation` must be "throw" or a function');
-  const doFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const doFetch: NonNullable<SimulatorOptions["fetch"]> = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const runAttempt = limiter(limits.maxConcurrentAttempts);
 
   const initialIntegrations = new Map<string, Integration>();
@@ -361,14 +365,29 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (integration === undefined) return { status: null, error: "no-integration", ms: 0, time };
     return runAttempt(async () => {
       const started = performance.now();
-      const signal = AbortSignal.timeout(assumptions.deliveryTimeoutMs);
       const headers = assumptions.integrationHeaders === "send" ? { ...integration.headers, "content-type": "application/json" } : { "content-type": "application/json" };
+      // A timer of our own, not AbortSignal.timeout: that one is unref'd, and an in-process emit
+      // waiting only on it would let the process exit mid-delivery. The race ends the wait even
+      // when a fetch ignores its signal.
+      const controller = new AbortController();
+      const { signal } = controller;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const reason = new DOMException("The delivery timed out", "TimeoutError");
+          controller.abort(reason);
+          reject(reason);
+        }, assumptions.deliveryTimeoutMs);
+      });
+      timedOut.catch(() => {});
       try {
-        const response = await doFetch(new Request(integration.url, { method: "POST", headers, body, signal, redirect: "manual" }));
-        await drain(response, limits.maxResponseBytes);
+        const response = await Promise.race([doFetch(integration.url, { method: "POST", headers, body, signal, redirect: "manual" }), timedOut]);
+        await Promise.race([drain(response, limits.maxResponseBytes), timedOut]).catch(() => {});
         return { status: response.status, error: null, ms: performance.now() - started, time };
       } catch {
         return { status: null, error: signal.aborted ? "timeout" : "no-answer", ms: performance.now() - started, time };
+      } finally {
+        clearTimeout(timer);
       }
     });
   }
@@ -441,11 +460,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   /** Delivers `payload` to one webhook with its retries, then applies its failure rules. */
-  async function deliver(stored: StoredWebhook, payload: WebhookPayload, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
+  async function deliver(stored: StoredWebhook, payload: WebhookPayload, valid: boolean, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
     const { name, integrationName, retryStrategy } = stored.webhook;
     const integration = integrations.get(integrationName);
     const base = { kind: "event" as const, via, webhookName: name, integrationName, url: integration?.url ?? "", eventId: payload.id, transactionId: payload.transactionId, eventType: payload.type };
-    if (!produced("WebhookPayload", payload, `delivery to webhook ${name}`)) {
+    if (!valid) {
       record({ ...base, attempt: 1, time: Date.now(), status: null, error: "contract-violation", ms: 0, outcome: "dropped" });
       return "dropped";
     }
@@ -542,6 +561,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   async function raise(payload: WebhookPayload): Promise<EmitResult> {
     const outcomes: EmitResult["outcomes"] = [];
     const deliveries: Promise<unknown>[] = [];
+    // Checked once for all its webhooks, and only when one will receive it.
+    let valid: boolean | undefined;
     for (const stored of webhooks.values()) {
       const { webhook } = stored;
       if (!webhook.events.includes(payload.type as WebhookEventType)) continue;
@@ -552,7 +573,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         if (assumptions.suspendedWebhook === "queue" && enqueue(stored, { payload, record: entry })) entry.outcome = "queued";
         continue;
       }
-      deliveries.push(deliver(stored, payload, "emit", entry).then((outcome) => (entry.outcome = outcome)));
+      valid ??= produced("WebhookPayload", payload, "event delivery");
+      deliveries.push(deliver(stored, payload, valid, "emit", entry).then((outcome) => (entry.outcome = outcome)));
     }
     await Promise.all(deliveries);
     const result = { event: payload, outcomes };
@@ -564,7 +586,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
       const item = stored.queued.shift()!;
       queuedCount -= 1;
-      item.record.outcome = await deliver(stored, item.payload, "unsuspend", item.record);
+      item.record.outcome = await deliver(stored, item.payload, produced("WebhookPayload", item.payload, "queued event delivery"), "unsuspend", item.record);
     }
   }
 
@@ -631,7 +653,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       matching(stored, transactionId).map(async (event) => {
         if (assumptions.resend === "remove") undivert(stored, event.eventId);
         const payload: WebhookPayload = { id: event.eventId, timestamp: event.timestamp, transactionId: event.transactionId, type: event.eventType, username: event.username ?? "", data: event.data };
-        const outcome = await deliver(stored, payload, "resend", { webhookName: stored.webhook.name, outcome: "skipped" });
+        const outcome = await deliver(stored, payload, produced("WebhookPayload", payload, "resent event delivery"), "resend", { webhookName: stored.webhook.name, outcome: "skipped" });
         if (outcome === "delivered" && assumptions.resend === "remove-on-delivery") undivert(stored, event.eventId);
       }),
     );
