@@ -234,6 +234,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
     // A dry run reads the ledger without locking it; a real run holds it to the end.
     const ledger = guarded && !options.dryRun ? await Ledger.open(ledgerPath, ledgerShown) : undefined;
     const ledgerView = guarded && options.dryRun ? await Ledger.peek(ledgerPath, ledgerShown) : ledger;
+    if (ledger?.tornLine) ctx.err(`note: the last line of ${ledgerShown} was cut short by a crash and was dropped (its request had not been sent)\n`);
     try {
       const recorded = (id: string) => ledgerView?.state(baseUrl, name, id);
       for (const transaction of transactions) {

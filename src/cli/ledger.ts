@@ -79,7 +79,8 @@ export class Ledger {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       try {
-        await this.handle.write(batch.map((entry) => entry.line).join(""));
+        // appendFile writes the whole batch (write() may stop short); a crash can tear only its last line.
+        await this.handle.appendFile(batch.map((entry) => entry.line).join(""));
         await this.handle.datasync();
         for (const entry of batch) entry.done();
       } catch (error) {

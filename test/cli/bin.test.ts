@@ -51,7 +51,7 @@ describe("the socotra-webhooks bin", () => {
       tokens: [TOKEN],
       integrations: { "document-service": "http://receiver.test/" },
       assume: { retryDelayMs: 0 },
-      fetch: (request) => (up ? receiver.handle(request) : Promise.resolve(new Response(null, { status: 503 }))),
+      fetch: (url, init) => (up ? receiver.handle(new Request(url, init)) : Promise.resolve(new Response(null, { status: 503 }))),
     });
     try {
       const env = { SOCOTRA_TOKEN: TOKEN, SOCOTRA_BASE_URL: running.url };

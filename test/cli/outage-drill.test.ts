@@ -21,7 +21,7 @@ function drill() {
     tokens: [TOKEN],
     integrations: { "document-service": "http://receiver.test/socotra" },
     assume: { retryDelayMs: 0 },
-    fetch: (request) => (state.up ? receiver.handle(request) : Promise.resolve(new Response("down", { status: 503 }))),
+    fetch: (url, init) => (state.up ? receiver.handle(new Request(url, init)) : Promise.resolve(new Response("down", { status: 503 }))),
   });
   const io = { fetch: (request: Request) => simulator.handle(request), cwd: dir.path };
   let outages = 0;
