@@ -80,9 +80,12 @@ export class Context {
     return this.io.stdin ?? process.stdin;
   }
 
-  /** The token never leaves through the CLI's own output, whatever a message carries. */
+  /**
+   * The token never leaves through the CLI's own output, whatever a message carries. (A toy token
+   * of a few characters, as a local mock accepts, would blank out ordinary words: left alone.)
+   */
   redact(text: string): string {
-    return this.secret === undefined ? text : text.replaceAll(this.secret, "[token]");
+    return this.secret === undefined || this.secret.length < 8 ? text : text.replaceAll(this.secret, "[token]");
   }
 
   /** Writes to stdout, waiting when a pipe is full so that a long listing stays in bounded memory. */
@@ -163,26 +166,38 @@ async function firstLine(input: InputStream, signal: AbortSignal): Promise<strin
   }
 }
 
-async function readTokenFile(path: string, shown: string): Promise<string> {
-  let handle;
+/**
+ * Reads at most `maxBytes` (undefined when the file is larger), from the current position so that
+ * pipes work too (`--token-file /dev/stdin`, `apply /dev/stdin`): a wrong file such as /dev/zero
+ * must not fill memory.
+ */
+export async function readFileBounded(path: string, maxBytes: number): Promise<Buffer | undefined> {
+  const handle = await open(path, "r");
   try {
-    handle = await open(path, "r");
-  } catch (error) {
-    throw usageError(`cannot read the token file ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
-  }
-  try {
-    // Bounded: a token is a few hundred bytes; /dev/zero or a wrong file must not fill memory.
-    const buffer = Buffer.alloc(MAX_TOKEN_BYTES + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0).catch((error: NodeJS.ErrnoException) => {
-      throw usageError(`cannot read the token file ${shown}: ${error.code ?? "unreadable"}`);
-    });
-    if (bytesRead > MAX_TOKEN_BYTES) throw usageError(`the token file ${shown} is larger than ${MAX_TOKEN_BYTES} bytes: is it the right file?`);
-    const token = buffer.subarray(0, bytesRead).toString("utf8").trim();
-    if (token === "") throw usageError(`the token file ${shown} is empty`);
-    return token;
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) return buffer.subarray(0, length);
+      length += bytesRead;
+      if (length > maxBytes) return undefined;
+    }
   } finally {
     await handle.close();
   }
+}
+
+async function readTokenFile(path: string, shown: string): Promise<string> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readFileBounded(path, MAX_TOKEN_BYTES);
+  } catch (error) {
+    throw usageError(`cannot read the token file ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  }
+  if (bytes === undefined) throw usageError(`the token file ${shown} is larger than ${MAX_TOKEN_BYTES} bytes: is it the right file?`);
+  const token = bytes.toString("utf8").trim();
+  if (token === "") throw usageError(`the token file ${shown} is empty`);
+  return token;
 }
 
 /** Says what went wrong with a call, by status, never quoting a body (which may carry data or secrets). */

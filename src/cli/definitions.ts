@@ -1,10 +1,9 @@
 // Webhook definitions as code: YAML or JSON files, each holding one WebhookRequest, a list of them,
 // or several YAML documents. Every definition is validated against the contract; every error names
 // the file, the webhook and the field, and nothing is applied while any file is wrong.
-import { open } from "node:fs/promises";
 import type { WebhookRequest } from "../../generated/schema.js";
 import { ContractValidationError } from "../errors.js";
-import { CliError, type Context, printable } from "./context.js";
+import { CliError, type Context, printable, readFileBounded } from "./context.js";
 import { pathParameterProblem } from "./options.js";
 
 export interface Definition {
@@ -16,15 +15,9 @@ export interface Definition {
 const loadParsers = () => Promise.all([import("yaml"), import("../validation.js")]);
 
 async function readBounded(path: string, maxBytes: number): Promise<string> {
-  const handle = await open(path, "r");
-  try {
-    const buffer = Buffer.alloc(maxBytes + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > maxBytes) throw new Error(`is larger than ${maxBytes} bytes`);
-    return new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
+  const bytes = await readFileBounded(path, maxBytes);
+  if (bytes === undefined) throw new Error(`is larger than ${maxBytes} bytes`);
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 }
 
 /** Where in the file, never the file's text: a definition may sit beside secrets. */
