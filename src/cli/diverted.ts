@@ -217,7 +217,8 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
 
     const { events, unreadable } = await snapshot(ctx, client, name, op.operationId);
     const transactions = group(events, selection);
-    const missing = [...selection.transactionIds].filter((id) => !transactions.some((transaction) => transaction.transactionId === id));
+    const listed = new Set(transactions.map((transaction) => transaction.transactionId));
+    const missing = [...selection.transactionIds].filter((id) => !listed.has(id));
     const partial = transactions.filter((transaction) => transaction.selected.length < transaction.events.length);
     if (!guarded && partial.length > 0 && !options.wholeTransactions && !options.dryRun) {
       throw usageError(
@@ -303,9 +304,9 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
           },
         });
         progress.stop();
-        ctx.signal.removeEventListener("abort", onInterrupt);
         interrupted = ctx.signal.aborted && stopReason === undefined && toAct.some((transaction) => results.get(transaction.transactionId)!.outcome === "not-attempted");
       }
+      ctx.signal.removeEventListener("abort", onInterrupt);
       if (stopReason !== undefined) ctx.err(`${stopReason}\n`);
       await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (Date.now() - started) / 1000, json: options.json === true });
       const failed = stopReason !== undefined || [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
