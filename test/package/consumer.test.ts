@@ -41,7 +41,7 @@ afterAll(() => rm(project, { recursive: true, force: true }));
 
 describe("the packed package", () => {
   it("ships the runtime, types, bundled spec and docs files, and nothing from the source tree", () => {
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/testing.js", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "dist/bin/socotra-webhooks.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
       expect(tarballFiles).toContain(file);
     }
     expect(tarballFiles.filter((file) => /^(src|test|openapi|scripts|\.ci)\//.test(file) || file.endsWith(".map"))).toEqual([]);
