@@ -88,14 +88,18 @@ export class Context {
     return this.secret === undefined || this.secret.length < 8 ? text : text.replaceAll(this.secret, "[token]");
   }
 
-  /** Writes to stdout, waiting when a pipe is full so that a long listing stays in bounded memory. */
+  /**
+   * Writes to stdout, waiting when a pipe is full so that a long listing stays in bounded memory.
+   * Control characters from anywhere (names, ids, file keys) are escaped; in JSON output the escape
+   * is the same JSON value.
+   */
   async out(text: string): Promise<void> {
     const stream = this.stdout;
-    if (stream.write(this.redact(text)) === false && stream.once) await new Promise<void>((done) => stream.once!("drain", done));
+    if (stream.write(printable(this.redact(text))) === false && stream.once) await new Promise<void>((done) => stream.once!("drain", done));
   }
 
   err(text: string): void {
-    this.stderr.write(this.redact(text));
+    this.stderr.write(printable(this.redact(text)));
   }
 
   /**

@@ -36,6 +36,25 @@ describe("list and get", () => {
     expect(get.stdout).toMatch(/^events\s+policy\.issue, policy\.endorse$/m);
   });
 
+  it("no control character reaches the terminal, in any output; JSON keeps the same values", async () => {
+    const name = "csi\u009b2J-esc\u001b]0;title\u0007-ls\u2028";
+    const platform = platformWith(name);
+    const json = await cli(["list", "--json"], { fetch: platform.fetch });
+    expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028]/);
+    expect(parse("WebhooksResponse", json.stdout).webhooks[0]!.name).toBe(name);
+    const missing = await cli(["get", "x\u001b[2J"], { fetch: platform.fetch });
+    expect(missing.stderr).toBe("error: no webhook named x\\u001b[2J\n");
+    const dir = await tempDir();
+    try {
+      await writeFile(join(dir.path, "keys.json"), JSON.stringify({ name: "k", "evil\u001b[2J": 1 }));
+      const bad = await cli(["plan", "keys.json"], { fetch: platform.fetch, cwd: dir.path });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("field /evil\\u001b[2J is not a field of this schema");
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it("get of an unknown webhook says so and exits 1", async () => {
     const { code, stderr } = await cli(["get", "nope"], { fetch: platformWith().fetch });
     expect(code).toBe(1);
