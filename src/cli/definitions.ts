@@ -1,6 +1,7 @@
 // Webhook definitions as code: YAML or JSON files, each holding one WebhookRequest, a list of them,
 // or several YAML documents. Every definition is validated against the contract; every error names
 // the file, the webhook and the field, and nothing is applied while any file is wrong.
+import { SCHEMA_FIELDS } from "../../generated/operations.js";
 import type { WebhookRequest } from "../../generated/schema.js";
 import { ContractValidationError } from "../errors.js";
 import { CliError, type Context, printable, readFileBounded } from "./context.js";
@@ -28,6 +29,11 @@ function label(value: unknown, index: number, count: number): string {
   if (typeof name === "string" && name !== "") return `webhook ${printable(name.slice(0, 200))}`;
   return count > 1 ? `definition #${index + 1} (no name)` : "the definition (no name)";
 }
+
+/** Fields a webhook as read has and a request may not carry (`suspended`...), from the spec. */
+const READ_ONLY_FIELDS = new Set(Object.keys(SCHEMA_FIELDS.WebhookResponse ?? {}).filter((field) => !Object.hasOwn(SCHEMA_FIELDS.WebhookRequest ?? {}, field)));
+const readOnlyHint = (path: string) =>
+  READ_ONLY_FIELDS.has(path.slice(1)) ? "; the platform adds this field, a definition may not set it (`socotra-webhooks get NAME --definition` prints a webhook without them)" : "";
 
 export async function loadDefinitions(ctx: Context, files: readonly string[]): Promise<Definition[]> {
   const [{ parseAllDocuments }, { DEFAULT_MAX_BYTES, parse }] = await loadParsers();
@@ -74,7 +80,7 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
           errors.push(`${where}: must be a webhook definition (an object with at least a name), or a list of them`);
           return;
         }
-        errors.push(...error.issues.map((issue) => `${where}: field ${issue.path || "(root)"} ${issue.message} (rule: ${issue.rule})`));
+        errors.push(...error.issues.map((issue) => `${where}: field ${issue.path || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`));
       }
     });
   }

@@ -1,6 +1,7 @@
 // `list`, `get NAME`, `delete NAME`, `unsuspend NAME`: one webhook operation each.
 import { Command, Option } from "commander";
 import type { WebhookResponse } from "../../generated/schema.js";
+import { toWebhookRequest } from "../webhook-request.js";
 import { CliError, type ConnectionOptions, type Context, describeStatus, printable } from "./context.js";
 import { checkPathArgument, example, table, withConnection } from "./options.js";
 
@@ -40,14 +41,23 @@ export function webhookCommands(ctx: Context): Command[] {
   });
   example(list, "$ SOCOTRA_TOKEN=... socotra-webhooks list", "$ socotra-webhooks list --json --token-file ~/.socotra-token");
 
-  const get = withConnection(new Command("get").description("show one webhook").argument("<name>", "the webhook")).action(async (name: string, options: ConnectionOptions) => {
+  const get = withConnection(
+    new Command("get")
+      .description("show one webhook")
+      .argument("<name>", "the webhook")
+      .option("--definition", "print it as a definition file for plan/apply (YAML; JSON with --json): the fields a request may carry"),
+  ).action(async (name: string, options: ConnectionOptions & { definition?: boolean }) => {
     checkPathArgument("getWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
     const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`, name);
+    if (options.definition) {
+      const definition = toWebhookRequest(data);
+      return ctx.out(options.json ? `${JSON.stringify(definition, null, 2)}\n` : (await import("yaml")).stringify(definition));
+    }
     await ctx.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : describeWebhook(data));
   });
-  example(get, "$ socotra-webhooks get policy-events");
+  example(get, "$ socotra-webhooks get policy-events", "$ socotra-webhooks get policy-events --definition > webhooks/policy-events.yaml");
 
   const remove = withConnection(
     new Command("delete")

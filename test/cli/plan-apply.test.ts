@@ -76,6 +76,21 @@ failureHandling:
     expect(reapply.stdout).toBe("2 webhook(s) unchanged.\n");
   });
 
+  it("get --definition exports a webhook as a definition that plans as no change, in YAML or JSON", async () => {
+    const platform = fakePlatform();
+    platform.webhooks.set("policy-events", aWebhook("policy-events", { suspended: true, suspendedTimestamp: "1589740898000" }));
+    const io = { fetch: platform.fetch, cwd: dir.path };
+    const yaml = await cli(["get", "policy-events", "--definition"], io);
+    expect(yaml.stdout).toMatch(/^name: policy-events\nenabled: true\nevents:\n {2}- policy\.issue\n/);
+    expect(yaml.stdout).not.toContain("suspended");
+    const json = await cli(["get", "policy-events", "--definition", "--json"], io);
+    parse("WebhookRequest", json.stdout);
+    await write("exported.yaml", yaml.stdout);
+    await write("exported.json", json.stdout.replace("policy-events", "copy"));
+    const plan = await cli(["plan", "exported.yaml", "exported.json"], io);
+    expect(plan.stdout).toMatch(/webhook policy-events \(exported\.yaml\): no change\nwebhook copy \(exported\.json\): create\n/);
+  });
+
   it("apply reports a webhook the platform refuses and exits 1, having applied the others", async () => {
     const platform = fakePlatform();
     platform.failWhen((method) => (method === "PUT" ? 500 : undefined));
@@ -114,7 +129,7 @@ suspended: false
     const lines = stderr.split("\n");
     expect(lines[0]).toMatch(/^error: \d+ problem\(s\) in the definition files; nothing was changed:$/);
     for (const expected of [
-      "bad.yaml: webhook policy-events: field /suspended is not a field of this schema (additionalProperties: false) (rule: additionalProperties)",
+      "bad.yaml: webhook policy-events: field /suspended is not a field of this schema (additionalProperties: false) (rule: additionalProperties); the platform adds this field, a definition may not set it (`socotra-webhooks get NAME --definition` prints a webhook without them)",
       "bad.yaml: webhook policy-events: field /events/0 must be one of the 100 allowed values (rule: enum)",
       "bad.yaml: webhook policy-events: field /retryStrategy must be one of the 3 allowed values (rule: enum)",
       "bad.yaml: webhook policy-events: field /failureHandling/actOnTimeout must be boolean (rule: type)",
