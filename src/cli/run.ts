@@ -66,8 +66,7 @@ export async function run(argv: readonly string[], io: CliIO = {}): Promise<numb
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-      return error.code === "commander.executeSubCommandAsync" ? 1 : 2;
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
     }
     if (error instanceof CliError) {
       if (error.message !== "") ctx.err(`error: ${error.message}\n`);
