@@ -915,38 +915,43 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     let queued = 0;
     state.webhooks.slice(0, limits.maxWebhooks).forEach((entry, i) => {
       const path = `/webhooks/${i}`;
+      if (typeof entry !== "object" || entry === null || !Array.isArray(entry.diverted) || !Array.isArray(entry.queued)) {
+        issues.push(issue(path, "type", "must be { webhook, diverted: [...], queued: [...] }"));
+        return;
+      }
+      // Each part is checked even when another is bad, so that one error names every bad field.
+      let webhook: WebhookResponse | undefined;
       try {
-        if (typeof entry !== "object" || entry === null || !Array.isArray(entry.diverted) || !Array.isArray(entry.queued)) throw new BadRequest(400, [issue("", "type", "must be { webhook, diverted: [...], queued: [...] }")], "");
-        const webhook = structuredClone(parse("WebhookResponse", entry.webhook));
+        webhook = structuredClone(parse("WebhookResponse", entry.webhook));
         if (nextWebhooks.has(webhook.name)) issues.push(issue(`${path}/webhook/name`, "unique", "repeats an earlier webhook's name"));
         for (const [field, name] of [["integrationName", webhook.integrationName], ["alertIntegrationName", webhook.alertIntegrationName]] as const) {
           if (name !== undefined && assumptions.unknownIntegration === "reject" && !nextIntegrations.has(name)) issues.push(issue(`${path}/webhook/${field}`, "integration", "names no integration of this state"));
         }
-        const stored: StoredWebhook = { webhook, diverted: new Map(), queued: [] };
-        diverted += entry.diverted.length;
-        queued += entry.queued.length;
-        entry.diverted.forEach((event, j) => {
-          try {
-            const value = structuredClone(parse("WebhookDivertedEventResponse", event));
-            stored.diverted.set(value.eventId, value);
-          } catch (error) {
-            at(`${path}/diverted/${j}`, error);
-          }
-        });
-        entry.queued.forEach((payload, j) => {
-          try {
-            const value = structuredClone(parse("WebhookPayload", payload));
-            // Queued events become deliveries and suspension alerts, which need a known event type.
-            if (!webhook.events.includes(value.type as WebhookEventType)) throw new BadRequest(400, [issue("/type", "enum", "must be one of the webhook's event types")], "");
-            stored.queued.push({ payload: value, record: { webhookName: webhook.name, outcome: "queued" } });
-          } catch (error) {
-            at(`${path}/queued/${j}`, error);
-          }
-        });
-        nextWebhooks.set(webhook.name, stored);
       } catch (error) {
-        at(path.concat(error instanceof ContractValidationError ? "/webhook" : ""), error);
+        at(`${path}/webhook`, error);
       }
+      const stored: StoredWebhook = { webhook: webhook!, diverted: new Map(), queued: [] };
+      diverted += entry.diverted.length;
+      queued += entry.queued.length;
+      entry.diverted.forEach((event, j) => {
+        try {
+          const value = structuredClone(parse("WebhookDivertedEventResponse", event));
+          stored.diverted.set(value.eventId, value);
+        } catch (error) {
+          at(`${path}/diverted/${j}`, error);
+        }
+      });
+      entry.queued.forEach((payload, j) => {
+        try {
+          const value = structuredClone(parse("WebhookPayload", payload));
+          // Queued events become deliveries and suspension alerts, which need an event type the webhook has.
+          if (!webhook?.events.includes(value.type as WebhookEventType)) issues.push(issue(`${path}/queued/${j}/type`, "enum", "must be one of the webhook's event types"));
+          stored.queued.push({ payload: value, record: { webhookName: webhook?.name ?? "", outcome: "queued" } });
+        } catch (error) {
+          at(`${path}/queued/${j}`, error);
+        }
+      });
+      if (webhook !== undefined) nextWebhooks.set(webhook.name, stored);
     });
     if (diverted > limits.maxDivertedEvents) issues.push(issue("/webhooks", "maxDivertedEvents", `must hold at most ${limits.maxDivertedEvents} diverted events in all`));
     if (queued > limits.maxQueuedEvents) issues.push(issue("/webhooks", "maxQueuedEvents", `must hold at most ${limits.maxQueuedEvents} queued events in all`));
