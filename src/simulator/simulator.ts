@@ -336,7 +336,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const inFlight = new Set<Promise<unknown>>();
   let seq = 0;
 
-  /** Validates what the simulator produced. A failure is a bug: thrown, or recorded and reported as null. */
+  /** Validates what the simulator produced. A failure is a bug: thrown, or told and reported as false. */
   function produced<Name extends SchemaName>(schema: Name, value: unknown, where: string): boolean {
     try {
       parse(schema, value);
@@ -349,6 +349,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       onViolation(violation);
       return false;
     }
+  }
+
+  function serialise(payload: WebhookPayload, where: string): string | null {
+    return produced("WebhookPayload", payload, where) ? JSON.stringify(payload) : null;
   }
 
   // --- outbound -----------------------------------------------------------------------------
@@ -382,7 +386,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       timedOut.catch(() => {});
       try {
         const response = await Promise.race([doFetch(integration.url, { method: "POST", headers, body, signal, redirect: "manual" }), timedOut]);
-        await Promise.race([drain(response, limits.maxResponseBytes), timedOut]).catch(() => {});
+        if (response.body !== null) await Promise.race([drain(response, limits.maxResponseBytes), timedOut]).catch(() => {});
         return { status: response.status, error: null, ms: performance.now() - started, time };
       } catch {
         return { status: null, error: signal.aborted ? "timeout" : "no-answer", ms: performance.now() - started, time };
@@ -431,14 +435,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return assumptions.unlistedStatus === "act";
   }
 
-  function divert(stored: StoredWebhook, payload: WebhookPayload): boolean {
+  function divert(stored: StoredWebhook, payload: WebhookPayload, body: string): boolean {
     if (stored.diverted.has(payload.id)) return true;
     if (divertedCount >= limits.maxDivertedEvents) return false;
     const event: WebhookDivertedEventResponse = {
       eventId: payload.id,
       eventType: payload.type as WebhookEventType,
       timestamp: payload.timestamp,
-      data: payload.data,
+      // A copy of what was sent, whatever the caller does with its `data` afterwards.
+      data: (JSON.parse(body) as WebhookPayload).data,
       transactionId: payload.transactionId,
       username: payload.username,
     };
@@ -460,15 +465,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   /** Delivers `payload` to one webhook with its retries, then applies its failure rules. */
-  async function deliver(stored: StoredWebhook, payload: WebhookPayload, valid: boolean, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
+  /** `body` is the payload as JSON, or null when it broke the contract (then nothing is sent). */
+  async function deliver(stored: StoredWebhook, payload: WebhookPayload, body: string | null, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
     const { name, integrationName, retryStrategy } = stored.webhook;
     const integration = integrations.get(integrationName);
     const base = { kind: "event" as const, via, webhookName: name, integrationName, url: integration?.url ?? "", eventId: payload.id, transactionId: payload.transactionId, eventType: payload.type };
-    if (!valid) {
+    if (body === null) {
       record({ ...base, attempt: 1, time: Date.now(), status: null, error: "contract-violation", ms: 0, outcome: "dropped" });
       return "dropped";
     }
-    const body = JSON.stringify(payload);
     const attempts = 1 + assumptions[`retries.${retryStrategy}`];
     for (let attempt = 1; ; attempt += 1) {
       const result = await post(integration, body);
@@ -492,7 +497,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const mode = webhook.failureHandling.mode === "none" && assumptions.modeNone === "divert" ? "divert" : webhook.failureHandling.mode;
       let outcome: Outcome = "dropped";
       let suspendedNow = false;
-      if (mode === "divert") outcome = divert(stored, payload) ? "diverted" : "dropped";
+      if (mode === "divert") outcome = divert(stored, payload, body) ? "diverted" : "dropped";
       else if (mode === "suspend") {
         if (!webhook.suspended) {
           webhook.suspended = true;
@@ -561,8 +566,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   async function raise(payload: WebhookPayload): Promise<EmitResult> {
     const outcomes: EmitResult["outcomes"] = [];
     const deliveries: Promise<unknown>[] = [];
-    // Checked once for all its webhooks, and only when one will receive it.
-    let valid: boolean | undefined;
+    // Checked and serialised once for all its webhooks, and only when one will receive it.
+    let body: string | null | undefined;
     for (const stored of webhooks.values()) {
       const { webhook } = stored;
       if (!webhook.events.includes(payload.type as WebhookEventType)) continue;
@@ -573,8 +578,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         if (assumptions.suspendedWebhook === "queue" && enqueue(stored, { payload, record: entry })) entry.outcome = "queued";
         continue;
       }
-      valid ??= produced("WebhookPayload", payload, "event delivery");
-      deliveries.push(deliver(stored, payload, valid, "emit", entry).then((outcome) => (entry.outcome = outcome)));
+      if (body === undefined) body = serialise(payload, "event delivery");
+      deliveries.push(deliver(stored, payload, body, "emit", entry).then((outcome) => (entry.outcome = outcome)));
     }
     await Promise.all(deliveries);
     const result = { event: payload, outcomes };
@@ -586,7 +591,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
       const item = stored.queued.shift()!;
       queuedCount -= 1;
-      item.record.outcome = await deliver(stored, item.payload, produced("WebhookPayload", item.payload, "queued event delivery"), "unsuspend", item.record);
+      item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
     }
   }
 
@@ -653,7 +658,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       matching(stored, transactionId).map(async (event) => {
         if (assumptions.resend === "remove") undivert(stored, event.eventId);
         const payload: WebhookPayload = { id: event.eventId, timestamp: event.timestamp, transactionId: event.transactionId, type: event.eventType, username: event.username ?? "", data: event.data };
-        const outcome = await deliver(stored, payload, produced("WebhookPayload", payload, "resent event delivery"), "resend", { webhookName: stored.webhook.name, outcome: "skipped" });
+        const outcome = await deliver(stored, payload, serialise(payload, "resent event delivery"), "resend", { webhookName: stored.webhook.name, outcome: "skipped" });
         if (outcome === "delivered" && assumptions.resend === "remove-on-delivery") undivert(stored, event.eventId);
       }),
     );
