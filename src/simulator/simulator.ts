@@ -244,7 +244,8 @@ function checkIntegration(value: unknown, path: string): { url: string; headers:
       const where = `${path}/headers/${name.slice(0, 64)}`;
       if (!TOKEN.test(name)) issues.push(issue(where, "name", "is not a valid header name"));
       else if (RESERVED_HEADERS.has(name.toLowerCase())) issues.push(issue(where, "reserved", name.toLowerCase() === "socotra-signature" ? "is never sent: its signing is not documented" : "is set by the simulator"));
-      else if (typeof headerValue !== "string" || headerValue.length > 8192 || /[\r\n\0]/.test(headerValue)) issues.push(issue(where, "value", "must be a string of at most 8192 characters without CR, LF or NUL"));
+      // fetch refuses anything but visible Latin-1 and tabs, which would fail every delivery.
+      else if (typeof headerValue !== "string" || headerValue.length > 8192 || /[^\t\x20-\x7e\x80-\xff]/.test(headerValue)) issues.push(issue(where, "value", "must be a string of at most 8192 visible Latin-1 characters (no CR, LF or other control characters)"));
       else checked[name] = headerValue;
     }
   }
