@@ -244,7 +244,8 @@ function checkIntegration(value: unknown, path: string): { url: string; headers:
       const where = `${path}/headers/${name.slice(0, 64)}`;
       if (!TOKEN.test(name)) issues.push(issue(where, "name", "is not a valid header name"));
       else if (RESERVED_HEADERS.has(name.toLowerCase())) issues.push(issue(where, "reserved", name.toLowerCase() === "socotra-signature" ? "is never sent: its signing is not documented" : "is set by the simulator"));
-      else if (typeof headerValue !== "string" || headerValue.length > 8192 || /[\r\n\0]/.test(headerValue)) issues.push(issue(where, "value", "must be a string of at most 8192 characters without CR, LF or NUL"));
+      // fetch refuses anything but visible Latin-1 and tabs, which would fail every delivery.
+      else if (typeof headerValue !== "string" || headerValue.length > 8192 || /[^\t\x20-\x7e\x80-\xff]/.test(headerValue)) issues.push(issue(where, "value", "must be a string of at most 8192 visible Latin-1 characters (no CR, LF or other control characters)"));
       else checked[name] = headerValue;
     }
   }
@@ -336,7 +337,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const inFlight = new Set<Promise<unknown>>();
   let seq = 0;
 
-  /** Validates what the simulator produced. A failure is a bug: thrown, or recorded and reported as null. */
+  /** Validates what the simulator produced. A failure is a bug: thrown, or told and reported as false. */
   function produced<Name extends SchemaName>(schema: Name, value: unknown, where: string): boolean {
     try {
       parse(schema, value);
@@ -349,6 +350,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       onViolation(violation);
       return false;
     }
+  }
+
+  function serialise(payload: WebhookPayload, where: string): string | null {
+    return produced("WebhookPayload", payload, where) ? JSON.stringify(payload) : null;
   }
 
   // --- outbound -----------------------------------------------------------------------------
@@ -382,7 +387,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       timedOut.catch(() => {});
       try {
         const response = await Promise.race([doFetch(integration.url, { method: "POST", headers, body, signal, redirect: "manual" }), timedOut]);
-        await Promise.race([drain(response, limits.maxResponseBytes), timedOut]).catch(() => {});
+        if (response.body !== null) await Promise.race([drain(response, limits.maxResponseBytes), timedOut]).catch(() => {});
         return { status: response.status, error: null, ms: performance.now() - started, time };
       } catch {
         return { status: null, error: signal.aborted ? "timeout" : "no-answer", ms: performance.now() - started, time };
@@ -431,14 +436,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return assumptions.unlistedStatus === "act";
   }
 
-  function divert(stored: StoredWebhook, payload: WebhookPayload): boolean {
+  function divert(stored: StoredWebhook, payload: WebhookPayload, body: string): boolean {
     if (stored.diverted.has(payload.id)) return true;
     if (divertedCount >= limits.maxDivertedEvents) return false;
     const event: WebhookDivertedEventResponse = {
       eventId: payload.id,
       eventType: payload.type as WebhookEventType,
       timestamp: payload.timestamp,
-      data: payload.data,
+      // A copy of what was sent, whatever the caller does with its `data` afterwards.
+      data: (JSON.parse(body) as WebhookPayload).data,
       transactionId: payload.transactionId,
       username: payload.username,
     };
@@ -460,15 +466,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   /** Delivers `payload` to one webhook with its retries, then applies its failure rules. */
-  async function deliver(stored: StoredWebhook, payload: WebhookPayload, valid: boolean, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
+  /** `body` is the payload as JSON, or null when it broke the contract (then nothing is sent). */
+  async function deliver(stored: StoredWebhook, payload: WebhookPayload, body: string | null, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
     const { name, integrationName, retryStrategy } = stored.webhook;
     const integration = integrations.get(integrationName);
     const base = { kind: "event" as const, via, webhookName: name, integrationName, url: integration?.url ?? "", eventId: payload.id, transactionId: payload.transactionId, eventType: payload.type };
-    if (!valid) {
+    if (body === null) {
       record({ ...base, attempt: 1, time: Date.now(), status: null, error: "contract-violation", ms: 0, outcome: "dropped" });
       return "dropped";
     }
-    const body = JSON.stringify(payload);
     const attempts = 1 + assumptions[`retries.${retryStrategy}`];
     for (let attempt = 1; ; attempt += 1) {
       const result = await post(integration, body);
@@ -492,7 +498,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const mode = webhook.failureHandling.mode === "none" && assumptions.modeNone === "divert" ? "divert" : webhook.failureHandling.mode;
       let outcome: Outcome = "dropped";
       let suspendedNow = false;
-      if (mode === "divert") outcome = divert(stored, payload) ? "diverted" : "dropped";
+      if (mode === "divert") outcome = divert(stored, payload, body) ? "diverted" : "dropped";
       else if (mode === "suspend") {
         if (!webhook.suspended) {
           webhook.suspended = true;
@@ -561,8 +567,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   async function raise(payload: WebhookPayload): Promise<EmitResult> {
     const outcomes: EmitResult["outcomes"] = [];
     const deliveries: Promise<unknown>[] = [];
-    // Checked once for all its webhooks, and only when one will receive it.
-    let valid: boolean | undefined;
+    // Checked and serialised once for all its webhooks, and only when one will receive it.
+    let body: string | null | undefined;
     for (const stored of webhooks.values()) {
       const { webhook } = stored;
       if (!webhook.events.includes(payload.type as WebhookEventType)) continue;
@@ -573,8 +579,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         if (assumptions.suspendedWebhook === "queue" && enqueue(stored, { payload, record: entry })) entry.outcome = "queued";
         continue;
       }
-      valid ??= produced("WebhookPayload", payload, "event delivery");
-      deliveries.push(deliver(stored, payload, valid, "emit", entry).then((outcome) => (entry.outcome = outcome)));
+      if (body === undefined) body = serialise(payload, "event delivery");
+      deliveries.push(deliver(stored, payload, body, "emit", entry).then((outcome) => (entry.outcome = outcome)));
     }
     await Promise.all(deliveries);
     const result = { event: payload, outcomes };
@@ -586,7 +592,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
       const item = stored.queued.shift()!;
       queuedCount -= 1;
-      item.record.outcome = await deliver(stored, item.payload, produced("WebhookPayload", item.payload, "queued event delivery"), "unsuspend", item.record);
+      item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
     }
   }
 
@@ -653,7 +659,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       matching(stored, transactionId).map(async (event) => {
         if (assumptions.resend === "remove") undivert(stored, event.eventId);
         const payload: WebhookPayload = { id: event.eventId, timestamp: event.timestamp, transactionId: event.transactionId, type: event.eventType, username: event.username ?? "", data: event.data };
-        const outcome = await deliver(stored, payload, produced("WebhookPayload", payload, "resent event delivery"), "resend", { webhookName: stored.webhook.name, outcome: "skipped" });
+        const outcome = await deliver(stored, payload, serialise(payload, "resent event delivery"), "resend", { webhookName: stored.webhook.name, outcome: "skipped" });
         if (outcome === "delivered" && assumptions.resend === "remove-on-delivery") undivert(stored, event.eventId);
       }),
     );
@@ -915,38 +921,43 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     let queued = 0;
     state.webhooks.slice(0, limits.maxWebhooks).forEach((entry, i) => {
       const path = `/webhooks/${i}`;
+      if (typeof entry !== "object" || entry === null || !Array.isArray(entry.diverted) || !Array.isArray(entry.queued)) {
+        issues.push(issue(path, "type", "must be { webhook, diverted: [...], queued: [...] }"));
+        return;
+      }
+      // Each part is checked even when another is bad, so that one error names every bad field.
+      let webhook: WebhookResponse | undefined;
       try {
-        if (typeof entry !== "object" || entry === null || !Array.isArray(entry.diverted) || !Array.isArray(entry.queued)) throw new BadRequest(400, [issue("", "type", "must be { webhook, diverted: [...], queued: [...] }")], "");
-        const webhook = structuredClone(parse("WebhookResponse", entry.webhook));
+        webhook = structuredClone(parse("WebhookResponse", entry.webhook));
         if (nextWebhooks.has(webhook.name)) issues.push(issue(`${path}/webhook/name`, "unique", "repeats an earlier webhook's name"));
         for (const [field, name] of [["integrationName", webhook.integrationName], ["alertIntegrationName", webhook.alertIntegrationName]] as const) {
           if (name !== undefined && assumptions.unknownIntegration === "reject" && !nextIntegrations.has(name)) issues.push(issue(`${path}/webhook/${field}`, "integration", "names no integration of this state"));
         }
-        const stored: StoredWebhook = { webhook, diverted: new Map(), queued: [] };
-        diverted += entry.diverted.length;
-        queued += entry.queued.length;
-        entry.diverted.forEach((event, j) => {
-          try {
-            const value = structuredClone(parse("WebhookDivertedEventResponse", event));
-            stored.diverted.set(value.eventId, value);
-          } catch (error) {
-            at(`${path}/diverted/${j}`, error);
-          }
-        });
-        entry.queued.forEach((payload, j) => {
-          try {
-            const value = structuredClone(parse("WebhookPayload", payload));
-            // Queued events become deliveries and suspension alerts, which need a known event type.
-            if (!webhook.events.includes(value.type as WebhookEventType)) throw new BadRequest(400, [issue("/type", "enum", "must be one of the webhook's event types")], "");
-            stored.queued.push({ payload: value, record: { webhookName: webhook.name, outcome: "queued" } });
-          } catch (error) {
-            at(`${path}/queued/${j}`, error);
-          }
-        });
-        nextWebhooks.set(webhook.name, stored);
       } catch (error) {
-        at(path.concat(error instanceof ContractValidationError ? "/webhook" : ""), error);
+        at(`${path}/webhook`, error);
       }
+      const stored: StoredWebhook = { webhook: webhook!, diverted: new Map(), queued: [] };
+      diverted += entry.diverted.length;
+      queued += entry.queued.length;
+      entry.diverted.forEach((event, j) => {
+        try {
+          const value = structuredClone(parse("WebhookDivertedEventResponse", event));
+          stored.diverted.set(value.eventId, value);
+        } catch (error) {
+          at(`${path}/diverted/${j}`, error);
+        }
+      });
+      entry.queued.forEach((payload, j) => {
+        try {
+          const value = structuredClone(parse("WebhookPayload", payload));
+          // Queued events become deliveries and suspension alerts, which need an event type the webhook has.
+          if (!webhook?.events.includes(value.type as WebhookEventType)) issues.push(issue(`${path}/queued/${j}/type`, "enum", "must be one of the webhook's event types"));
+          stored.queued.push({ payload: value, record: { webhookName: webhook?.name ?? "", outcome: "queued" } });
+        } catch (error) {
+          at(`${path}/queued/${j}`, error);
+        }
+      });
+      if (webhook !== undefined) nextWebhooks.set(webhook.name, stored);
     });
     if (diverted > limits.maxDivertedEvents) issues.push(issue("/webhooks", "maxDivertedEvents", `must hold at most ${limits.maxDivertedEvents} diverted events in all`));
     if (queued > limits.maxQueuedEvents) issues.push(issue("/webhooks", "maxQueuedEvents", `must hold at most ${limits.maxQueuedEvents} queued events in all`));

@@ -130,7 +130,7 @@ describe("integrations", () => {
       expect(status, header).toBe(400);
       expect(body.issues[0]).toMatchObject({ rule: "reserved" });
     }
-    for (const [value, rule] of [[{ url: "ftp://x" }, "format"], [{ url: "http://user:pw@x/" }, "credentials"], [{ url: "http://x/", headers: { "a b": "v" } }, "name"], [{ url: "http://x/", headers: { a: "v\r\nb: c" } }, "value"], [{ url: "http://x/", extra: 1 }, "additionalProperties"]] as const) {
+    for (const [value, rule] of [[{ url: "ftp://x" }, "format"], [{ url: "http://user:pw@x/" }, "credentials"], [{ url: "http://x/", headers: { "a b": "v" } }, "name"], [{ url: "http://x/", headers: { a: "v\r\nb: c" } }, "value"], [{ url: "http://x/", headers: { a: "emoji 🙂" } }, "value"], [{ url: "http://x/", extra: 1 }, "additionalProperties"]] as const) {
       const { status, body } = await call("PUT", "/_simulator/integrations/x", value);
       expect(status).toBe(400);
       expect(body.issues[0]).toMatchObject({ rule });
