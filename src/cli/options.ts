@@ -37,8 +37,9 @@ export function rate(value: string): number {
   return positiveNumber("--rate", 10_000)(value.replace(/\/s$/, ""));
 }
 
+/** A repeatable option; `--type claim.*,policy.issue` counts as two (event types hold no comma). */
 export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
+  return [...(previous ?? []), ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
 }
 
 /** Rows padded to the widest cell of each column; every cell shown printable. */

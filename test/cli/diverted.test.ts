@@ -125,7 +125,7 @@ describe("diverted resend", () => {
   it("acts once per transaction id, and says when a selection takes only part of a transaction", async () => {
     const platform = platformWithDiverted(4, (index) => ({ transactionId: index < 3 ? "shared" : "alone", eventType: index === 0 ? "claim.create" : "policy.issue" }));
     const io = { fetch: platform.fetch, cwd: dir.path };
-    const { code, stderr, stdout } = await cli(["diverted", "resend", "policy-events", "--type", "claim.*", "--json"], io);
+    const { code, stderr, stdout } = await cli(["diverted", "resend", "policy-events", "--type", "claim.*,invoice.issue", "--json"], io);
     expect(code).toBe(0);
     expect(stderr).toMatch(/note: 1 selected transaction\(s\) also hold diverted events the selection left out/);
     expect(JSON.parse(stdout).results).toEqual([{ transactionId: "shared", eventTypes: ["claim.create"], events: 3, partial: true, outcome: "resent", status: 200 }]);
