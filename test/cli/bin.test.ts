@@ -13,8 +13,10 @@ let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => void (dir = await tempDir()));
 afterEach(() => dir.remove());
 
-function start(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir.path, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** The bin; with `piped`, its stdin is a shell pipe carrying that text (a socket, as "pipe" gives, cannot be opened as /dev/stdin). */
+function start(args: string[], env: Record<string, string>, piped?: string) {
+  const command = piped === undefined ? [process.execPath, bin, ...args] : ["sh", "-c", 'printf "%s\\n" "$PIPED" | exec "$0" "$@"', process.execPath, bin, ...args];
+  const child = spawn(command[0]!, command.slice(1), { cwd: dir.path, env: { PATH: process.env.PATH, ...env, ...(piped !== undefined && { PIPED: piped }) }, stdio: ["ignore", "pipe", "pipe"] });
   const output = { stdout: "", stderr: "" };
   child.stdout.on("data", (chunk) => (output.stdout += chunk));
   child.stderr.on("data", (chunk) => (output.stderr += chunk));
@@ -31,10 +33,10 @@ async function until(condition: () => boolean, what: string, ms = 10_000): Promi
 }
 
 describe("the socotra-webhooks bin", () => {
-  it("exits 1 on a wrong token, which it never prints", async () => {
+  it("exits 1 on a wrong token, which it never prints (here read from a pipe: --token-file /dev/stdin)", async () => {
     const running = await startSimulator({ tokens: [TOKEN] });
     try {
-      const wrong = start(["list"], { SOCOTRA_TOKEN: "wrong-secret-4411", SOCOTRA_BASE_URL: running.url });
+      const wrong = start(["list", "--token-file", "/dev/stdin"], { SOCOTRA_BASE_URL: running.url }, "wrong-secret-4411");
       expect(await wrong.exited).toBe(1);
       expect(wrong.output.stderr).toMatch(/the platform refused the token \(401 Unauthorized\)/);
       expect(wrong.output.stdout + wrong.output.stderr).not.toContain("wrong-secret-4411");
