@@ -128,8 +128,10 @@ export class Context {
       token = (this.env.SOCOTRA_TOKEN ?? "").trim();
       if (token === "") throw usageError("no token: set SOCOTRA_TOKEN, or pass --token-file PATH (a file holding the token from the Account API)");
     }
-    // A header cannot carry control characters; fetch's own error would quote the value.
-    if (/[\u0000-\u001f\u007f]/.test(token)) throw usageError(`the token ${tokenFile === undefined ? "in SOCOTRA_TOKEN" : `in ${tokenFile}`} holds control characters or several lines; an HTTP header cannot carry it`);
+    // Checked here, as fetch's own error would quote the value (and the client would take it for a network error).
+    if (/[^\u0020-\u007e]/.test(token)) {
+      throw usageError(`the token ${tokenFile === undefined ? "in SOCOTRA_TOKEN" : `in ${tokenFile}`} holds control characters, several lines or non-ASCII characters; an HTTP header cannot carry it`);
+    }
     this.secret = token;
     return token;
   }

@@ -82,7 +82,8 @@ describe("the token", () => {
       await writeFile(join(dir.path, "empty"), "\n");
       await writeFile(join(dir.path, "huge"), Buffer.alloc(100_000, 65));
       await writeFile(join(dir.path, "two-lines"), `${TOKEN}\nsecond-line-secret\n`);
-      for (const [file, message] of [["absent", /cannot read the token file absent: ENOENT/], ["empty", /token file empty is empty/], ["huge", /larger than 65536 bytes/], ["two-lines", /several lines/]] as const) {
+      await writeFile(join(dir.path, "accented"), "tök-second-line-secret");
+      for (const [file, message] of [["absent", /cannot read the token file absent: ENOENT/], ["empty", /token file empty is empty/], ["huge", /larger than 65536 bytes/], ["two-lines", /several lines/], ["accented", /non-ASCII/]] as const) {
         const { code, stderr } = await cli(["list", "--token-file", file], { fetch: platformWith().fetch, cwd: dir.path });
         expect(code).toBe(2);
         expect(stderr).toMatch(message);
