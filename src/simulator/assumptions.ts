@@ -29,7 +29,7 @@ export const ASSUMPTIONS = {
   },
   suspendedWebhook: {
     kind: "choice", default: "skip", values: ["skip", "queue"],
-    reason: "Events raised while a webhook is suspended, and the event whose failure suspended it: `skip` ends them `skipped` (the failing one `dropped`); `queue` keeps them and delivers them, in order, on unsuspend.",
+    reason: "Events raised while a webhook is suspended, and the event whose failure suspended it: `skip` ends them `skipped` (the failing one `dropped`); `queue` keeps them and delivers them, in order, on unsuspend. A resend is delivered either way.",
   },
   integrationHeaders: { kind: "choice", default: "send", values: ["send", "omit"], reason: "Whether the integration's `headers` are sent with each delivery and alert." },
   failureAlerts: {
@@ -48,7 +48,7 @@ export const ASSUMPTIONS = {
   },
   update: {
     kind: "choice", default: "replace", values: ["replace", "merge"],
-    reason: "`PUT /webhooks` on an existing name: omitted fields take their defaults (`replace`) or keep their stored values (`merge`). Suspension and diverted events are kept either way.",
+    reason: "`PUT /webhooks` on an existing name: omitted fields take their defaults (`replace`; an omitted `events` is none) or keep their stored values (`merge`). Suspension and diverted events are kept either way.",
   },
   unknownIntegration: {
     kind: "choice", default: "reject", values: ["reject", "accept"],
