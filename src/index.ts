@@ -42,3 +42,4 @@ export {
   WebhooksTimeoutError,
   type ContractIssue,
 } from "./errors.js";
+export { toWebhookRequest } from "./webhook-request.js";
