@@ -465,8 +465,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return true;
   }
 
-  /** Delivers `payload` to one webhook with its retries, then applies its failure rules. */
-  /** `body` is the payload as JSON, or null when it broke the contract (then nothing is sent). */
+  /**
+   * Delivers `payload` to one webhook with its retries, then applies its failure rules. `body` is
+   * the payload as JSON, or null when it broke the contract (then nothing is sent).
+   */
   async function deliver(stored: StoredWebhook, payload: WebhookPayload, body: string | null, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
     const { name, integrationName, retryStrategy } = stored.webhook;
     const integration = integrations.get(integrationName);
