@@ -318,10 +318,16 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     limits[key as keyof SimulatorLimits] = value;
   }
   Object.freeze(limits);
+  if (options.tokens !== undefined && (!Array.isArray(options.tokens) || options.tokens.some((token) => typeof token !== "string" || token.trim() === ""))) {
+    throw new TypeError("createSimulator: `tokens` must be an array of non-empty strings");
+  }
   const tokens = options.tokens === undefined ? undefined : new Set(options.tokens);
-  if (tokens !== undefined && [...tokens].some((token) => typeof token !== "string" || token.trim() === "")) throw new TypeError("createSimulator: `tokens` must be non-empty strings");
   const onViolation = options.onContractViolation ?? "throw";
   if (onViolation !== "throw" && typeof onViolation !== "function") throw new TypeError('createSimulator: `onContractViolation` must be "throw" or a function');
+  if (options.fetch !== undefined && typeof options.fetch !== "function") throw new TypeError("createSimulator: `fetch` must be a function");
+  if (options.integrations !== undefined && (typeof options.integrations !== "object" || options.integrations === null || Array.isArray(options.integrations))) {
+    throw new TypeError("createSimulator: `integrations` must be an object of names to URLs or { url, headers }");
+  }
   const doFetch: NonNullable<SimulatorOptions["fetch"]> = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const runAttempt = limiter(limits.maxConcurrentAttempts);
 
