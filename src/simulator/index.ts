@@ -9,6 +9,7 @@ export {
   type EmitInput,
   type EmitResult,
   type Integration,
+  type LoggedEvent,
   type Outcome,
   type Simulator,
   type SimulatorAnswer,

@@ -60,6 +60,12 @@ export interface EmitResult {
   outcomes: { webhookName: string; outcome: Outcome }[];
 }
 
+/** A raised event as `events()` keeps it: the envelope without its data (so that memory stays bounded), and its outcomes. */
+export interface LoggedEvent {
+  event: Omit<WebhookPayload, "data">;
+  outcomes: EmitResult["outcomes"];
+}
+
 export interface EmitInput {
   /** The event's data (an object). Default `{}`. */
   data?: Record<string, unknown>;
@@ -97,6 +103,8 @@ export interface SimulatorLimits {
   maxDivertedEvents: number;
   /** Events queued for suspended webhooks, over all webhooks; beyond it an event ends `skipped`. Default 100,000. */
   maxQueuedEvents: number;
+  /** Bytes (of JSON) of all diverted and queued events together; beyond it, as for the counts. Default 64 MiB. */
+  maxRetainedBytes: number;
   /** Attempts kept in the journal (the newest). Default 100,000. */
   maxJournal: number;
   /** Raised events kept with their outcomes (the newest). Default 10,000. */
@@ -113,6 +121,7 @@ export const DEFAULT_LIMITS: Readonly<SimulatorLimits> = Object.freeze({
   maxIntegrations: 1_000,
   maxDivertedEvents: 100_000,
   maxQueuedEvents: 100_000,
+  maxRetainedBytes: 64 * 1024 * 1024,
   maxJournal: 100_000,
   maxEvents: 10_000,
   maxResponseBytes: 64 * 1024,
@@ -174,8 +183,8 @@ export interface Simulator {
   setIntegration(name: string, integration: { url: string; headers?: Record<string, string> }): Integration;
   /** Every attempt, oldest first (the newest `maxJournal`). */
   deliveries(): DeliveryAttempt[];
-  /** Raised events with their outcomes, oldest first (the newest `maxEvents`). */
-  events(): EmitResult[];
+  /** Raised events (without their data) with their outcomes, oldest first (the newest `maxEvents`). */
+  events(): LoggedEvent[];
   /** Contract violations caught in what the simulator produced. Empty unless the simulator has a bug. */
   violations(): ContractViolation[];
   /** Resolves once no delivery is in flight (queued events released by unsuspend deliver in the background). */
@@ -309,10 +318,16 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     limits[key as keyof SimulatorLimits] = value;
   }
   Object.freeze(limits);
+  if (options.tokens !== undefined && (!Array.isArray(options.tokens) || options.tokens.some((token) => typeof token !== "string" || token.trim() === ""))) {
+    throw new TypeError("createSimulator: `tokens` must be an array of non-empty strings");
+  }
   const tokens = options.tokens === undefined ? undefined : new Set(options.tokens);
-  if (tokens !== undefined && [...tokens].some((token) => typeof token !== "string" || token.trim() === "")) throw new TypeError("createSimulator: `tokens` must be non-empty strings");
   const onViolation = options.onContractViolation ?? "throw";
   if (onViolation !== "throw" && typeof onViolation !== "function") throw new TypeError('createSimulator: `onContractViolation` must be "throw" or a function');
+  if (options.fetch !== undefined && typeof options.fetch !== "function") throw new TypeError("createSimulator: `fetch` must be a function");
+  if (options.integrations !== undefined && (typeof options.integrations !== "object" || options.integrations === null || Array.isArray(options.integrations))) {
+    throw new TypeError("createSimulator: `integrations` must be an object of names to URLs or { url, headers }");
+  }
   const doFetch: NonNullable<SimulatorOptions["fetch"]> = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const runAttempt = limiter(limits.maxConcurrentAttempts);
 
@@ -331,8 +346,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   let webhooks = new Map<string, StoredWebhook>();
   let divertedCount = 0;
   let queuedCount = 0;
+  // What diverted and queued events hold, so that their memory has a bound and not only their number.
+  let retainedBytes = 0;
+  const sizes = new WeakMap<object, number>();
   const journal = new BoundedLog<DeliveryAttempt>(limits.maxJournal);
-  const eventLog = new BoundedLog<EmitResult>(limits.maxEvents);
+  const eventLog = new BoundedLog<LoggedEvent>(limits.maxEvents);
   const violations = new BoundedLog<ContractViolation>(1_000);
   const inFlight = new Set<Promise<unknown>>();
   let seq = 0;
@@ -438,7 +456,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   function divert(stored: StoredWebhook, payload: WebhookPayload, body: string): boolean {
     if (stored.diverted.has(payload.id)) return true;
-    if (divertedCount >= limits.maxDivertedEvents) return false;
+    if (divertedCount >= limits.maxDivertedEvents || retainedBytes + body.length > limits.maxRetainedBytes) return false;
     const event: WebhookDivertedEventResponse = {
       eventId: payload.id,
       eventType: payload.type as WebhookEventType,
@@ -450,23 +468,39 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     };
     stored.diverted.set(payload.id, event);
     divertedCount += 1;
+    sizes.set(event, body.length);
+    retainedBytes += body.length;
     return true;
   }
 
   function undivert(stored: StoredWebhook, eventId: string): void {
-    if (stored.diverted.delete(eventId)) divertedCount -= 1;
+    const event = stored.diverted.get(eventId);
+    if (event === undefined) return;
+    stored.diverted.delete(eventId);
+    divertedCount -= 1;
+    retainedBytes -= sizes.get(event) ?? 0;
+  }
+
+  function unqueue(item: StoredWebhook["queued"][number]): void {
+    queuedCount -= 1;
+    retainedBytes -= sizes.get(item) ?? 0;
   }
 
   function enqueue(stored: StoredWebhook, item: StoredWebhook["queued"][number], front = false): boolean {
-    if (queuedCount >= limits.maxQueuedEvents) return false;
+    const size = JSON.stringify(item.payload).length;
+    if (queuedCount >= limits.maxQueuedEvents || retainedBytes + size > limits.maxRetainedBytes) return false;
+    sizes.set(item, size);
+    retainedBytes += size;
     if (front) stored.queued.unshift(item);
     else stored.queued.push(item);
     queuedCount += 1;
     return true;
   }
 
-  /** Delivers `payload` to one webhook with its retries, then applies its failure rules. */
-  /** `body` is the payload as JSON, or null when it broke the contract (then nothing is sent). */
+  /**
+   * Delivers `payload` to one webhook with its retries, then applies its failure rules. `body` is
+   * the payload as JSON, or null when it broke the contract (then nothing is sent).
+   */
   async function deliver(stored: StoredWebhook, payload: WebhookPayload, body: string | null, via: DeliveryAttempt["via"], entry: { webhookName: string; outcome: Outcome }): Promise<Outcome> {
     const { name, integrationName, retryStrategy } = stored.webhook;
     const integration = integrations.get(integrationName);
@@ -583,15 +617,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       deliveries.push(deliver(stored, payload, body, "emit", entry).then((outcome) => (entry.outcome = outcome)));
     }
     await Promise.all(deliveries);
-    const result = { event: payload, outcomes };
-    eventLog.push(result);
-    return result;
+    const { data: _data, ...envelope } = payload;
+    eventLog.push({ event: envelope, outcomes });
+    return { event: payload, outcomes };
   }
 
   async function releaseQueue(stored: StoredWebhook): Promise<void> {
     while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
       const item = stored.queued.shift()!;
-      queuedCount -= 1;
+      unqueue(item);
       item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
     }
   }
@@ -674,9 +708,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     deleteWebhook: ({ params }) => {
       const stored = webhookOf(params.name!);
       webhooks.delete(params.name!);
-      divertedCount -= stored.diverted.size;
-      queuedCount -= stored.queued.length;
-      for (const item of stored.queued) item.record.outcome = "dropped";
+      for (const eventId of [...stored.diverted.keys()]) undivert(stored, eventId);
+      for (const item of stored.queued) {
+        unqueue(item);
+        item.record.outcome = "dropped";
+      }
       return undefined;
     },
     unsuspendWebhook: ({ params }) => {
@@ -919,6 +955,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const nextWebhooks = new Map<string, StoredWebhook>();
     let diverted = 0;
     let queued = 0;
+    let bytes = 0;
     state.webhooks.slice(0, limits.maxWebhooks).forEach((entry, i) => {
       const path = `/webhooks/${i}`;
       if (typeof entry !== "object" || entry === null || !Array.isArray(entry.diverted) || !Array.isArray(entry.queued)) {
@@ -943,6 +980,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         try {
           const value = structuredClone(parse("WebhookDivertedEventResponse", event));
           stored.diverted.set(value.eventId, value);
+          bytes += JSON.stringify(value).length;
         } catch (error) {
           at(`${path}/diverted/${j}`, error);
         }
@@ -953,6 +991,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           // Queued events become deliveries and suspension alerts, which need an event type the webhook has.
           if (!webhook?.events.includes(value.type as WebhookEventType)) issues.push(issue(`${path}/queued/${j}/type`, "enum", "must be one of the webhook's event types"));
           stored.queued.push({ payload: value, record: { webhookName: webhook?.name ?? "", outcome: "queued" } });
+          bytes += JSON.stringify(value).length;
         } catch (error) {
           at(`${path}/queued/${j}`, error);
         }
@@ -961,18 +1000,31 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     });
     if (diverted > limits.maxDivertedEvents) issues.push(issue("/webhooks", "maxDivertedEvents", `must hold at most ${limits.maxDivertedEvents} diverted events in all`));
     if (queued > limits.maxQueuedEvents) issues.push(issue("/webhooks", "maxQueuedEvents", `must hold at most ${limits.maxQueuedEvents} queued events in all`));
+    if (bytes > limits.maxRetainedBytes) issues.push(issue("/webhooks", "maxRetainedBytes", `must hold at most ${limits.maxRetainedBytes} bytes of diverted and queued events`));
     if (issues.length > 0) throw new ContractValidationError("SimulatorState", issues);
     integrations = nextIntegrations;
     webhooks = nextWebhooks;
-    divertedCount = [...nextWebhooks.values()].reduce((sum, stored) => sum + stored.diverted.size, 0);
-    queuedCount = queued;
+    divertedCount = queuedCount = retainedBytes = 0;
+    for (const stored of nextWebhooks.values()) {
+      for (const event of stored.diverted.values()) {
+        const size = JSON.stringify(event).length;
+        sizes.set(event, size);
+        retainedBytes += size;
+        divertedCount += 1;
+      }
+      for (const item of stored.queued) {
+        const size = JSON.stringify(item.payload).length;
+        sizes.set(item, size);
+        retainedBytes += size;
+        queuedCount += 1;
+      }
+    }
   }
 
   function reset(): void {
     integrations = new Map(initialIntegrations);
     webhooks = new Map();
-    divertedCount = 0;
-    queuedCount = 0;
+    divertedCount = queuedCount = retainedBytes = 0;
     journal.clear();
     eventLog.clear();
     violations.clear();

@@ -193,6 +193,18 @@ describe("assumptions at work", () => {
     expect(journal.total).toBe(2);
   });
 
+  it("bounds the bytes diverted events hold, and frees them with the events", async () => {
+    script = [status(500), status(500), status(500)];
+    const simulator = await withWebhook({ mode: "divert", actOnStatusCodes: ["500"] }, { limits: { maxRetainedBytes: 1_000 } });
+    const big = { blob: "x".repeat(600) };
+    expect((await simulator.emit("policy.issue", { data: big, transactionId: "a" })).outcomes[0]!.outcome).toBe("diverted");
+    expect((await simulator.emit("policy.issue", { data: big })).outcomes[0]!.outcome).toBe("dropped");
+    await call(simulator, "DELETE", "/webhooks/w/diverted/a");
+    expect((await simulator.emit("policy.issue", { data: big })).outcomes[0]!.outcome).toBe("diverted");
+    // The events log keeps envelopes and outcomes, not data.
+    expect(simulator.events().every((logged) => !("data" in logged.event))).toBe(true);
+  });
+
   it("a deleted webhook's pending work ends dropped, and its name can be reused at once", async () => {
     script = [silent];
     const simulator = await withWebhook({ mode: "divert", actOnTimeout: true }, { assume: STALL_MS });

@@ -43,6 +43,12 @@ describe("bad requests", () => {
     expect((await call("GET", "/webhooks", undefined, { authorization: "wrong" })).status).toBe(401);
     expect((await call("GET", "/webhooks", undefined, { authorization: "right" })).status).toBe(200);
     expect(JSON.stringify((await call("GET", "/webhooks", undefined, { authorization: "wrong" })).body)).not.toContain("wrong");
+    expect(() => createSimulator({ tokens: "right" as never })).toThrow("`tokens` must be an array of non-empty strings");
+    expect(() => createSimulator({ tokens: [""] })).toThrow("`tokens` must be an array");
+    expect(() => createSimulator({ fetch: "fetch" as never })).toThrow("`fetch` must be a function");
+    expect(() => createSimulator({ integrations: ["http://x/"] as never })).toThrow("`integrations` must be an object");
+    expect(() => createSimulator({ limits: { maxWebhooks: 0 } })).toThrow('limit "maxWebhooks" must be a positive integer');
+    expect(() => createSimulator({ limits: { maxHooks: 1 } as never })).toThrow('unknown limit "maxHooks"');
   });
 
   it("400 naming the field and the rule for a body that breaks WebhookRequest", async () => {
