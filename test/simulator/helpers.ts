@@ -1,21 +1,21 @@
 // A receiver built with the package's own receiver, on a real port, whose answers a test steers.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeHandler, createWebhookReceiver, type EventStreamWebhookSuspendedData, type FailureMessage, type WebhookPayload } from "../../src/index.js";
+import { createNodeHandler, createWebhookReceiver, type ReceivedFailureMessage, type ReceivedSuspensionAlert, type WebhookPayload } from "../../src/index.js";
 
 export interface TestReceiver {
   url: string;
   /** Deliveries its handler accepted (answered 200), in order. */
   delivered: WebhookPayload[];
-  failureAlerts: FailureMessage[];
-  suspensionAlerts: EventStreamWebhookSuspendedData[];
+  failureAlerts: ReceivedFailureMessage[];
+  suspensionAlerts: ReceivedSuspensionAlert[];
   /** While true, the handler throws, so the receiver answers 500. */
   failing: boolean;
   close(): Promise<void>;
 }
 
 export async function startReceiver(): Promise<TestReceiver> {
-  const state = { delivered: [] as WebhookPayload[], failureAlerts: [] as FailureMessage[], suspensionAlerts: [] as EventStreamWebhookSuspendedData[], failing: false };
+  const state = { delivered: [] as WebhookPayload[], failureAlerts: [] as ReceivedFailureMessage[], suspensionAlerts: [] as ReceivedSuspensionAlert[], failing: false };
   const receiver = createWebhookReceiver()
     .on("*", (event) => {
       if (state.failing) throw new Error("the receiver is down");
