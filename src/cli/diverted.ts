@@ -4,7 +4,7 @@
 import { Command, Option } from "commander";
 import { OPERATIONS } from "../../generated/operations.js";
 import type { WebhookDivertedEventResponse } from "../../generated/schema.js";
-import { WebhooksApiError, WebhooksNetworkError } from "../errors.js";
+import { WebhooksApiError, WebhooksNetworkError, WebhooksPaginationError } from "../errors.js";
 import { iterateDivertedEvents } from "../pagination.js";
 import type { WebhooksClient } from "../client.js";
 import { runBulk } from "./bulk.js";
@@ -96,6 +96,7 @@ async function* listEvents(client: WebhooksClient, name: string): AsyncGenerator
     if (error instanceof WebhooksApiError) {
       throw new CliError(error.status === 404 ? `no webhook named ${printable(name)}` : describeStatus(error.status, `listing the diverted events of ${printable(name)}`), 1);
     }
+    if (error instanceof WebhooksPaginationError) throw new CliError(`${error.message}; nothing was changed`, 1);
     throw error;
   }
 }

@@ -226,8 +226,23 @@ describe("a platform that misbehaves", () => {
     for (const argv of [["diverted", "resend", "policy-events", "--all"], ["diverted", "list", "policy-events", "--jsonl"]]) {
       const { code, stderr } = await cli(argv, { fetch: ignoresOffset, cwd: dir.path });
       expect(code).toBe(1);
-      expect(stderr).toMatch(/listed the diverted event ev-0 twice while paging \(does it ignore offset\?\); nothing was changed/);
+      // The pagination helper sees the repeated page first; the CLI's own check of repeated event ids is the second line.
+      expect(stderr).toMatch(/the page at offset 1000 repeats the previous page: the server seems to ignore `offset`; nothing was changed/);
     }
+    expect(platform.resent).toEqual([]);
+  });
+
+  it("pages that overlap (an event listed twice) end with an error before anything is resent", async () => {
+    const platform = platformWithDiverted(1500);
+    const overlaps = (request: Request) => {
+      const url = new URL(request.url);
+      const offset = Number(url.searchParams.get("offset") ?? 0);
+      if (offset > 0) url.searchParams.set("offset", String(offset - 1));
+      return platform.fetch(new Request(url, request));
+    };
+    const { code, stderr } = await cli(["diverted", "resend", "policy-events", "--all"], { fetch: overlaps, cwd: dir.path });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/listed the diverted event ev-999 twice while paging \(does it ignore offset\?\); nothing was changed/);
     expect(platform.resent).toEqual([]);
   });
 
