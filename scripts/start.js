@@ -1,7 +1,7 @@
-// `npm start`: check the ports, build everything, then serve the Prism mock (PORT, default 4010)
-// and the HTML docs (DOCS_PORT, default the mock's port + 1) on 127.0.0.1 until Ctrl-C. Each
-// service runs as a child process (a bin from dist/, never imported here) that stops when this
-// process ends, however it ends.
+// `npm start`: check the ports, build everything, then serve the Prism mock (PORT, default 4010),
+// the HTML docs (DOCS_PORT, default the mock's port + 1) and the lifecycle simulator (SIM_PORT,
+// default the mock's port + 2) on 127.0.0.1 until Ctrl-C. The mock and the simulator run as child
+// processes (bins from dist/, never imported here) that stop when this process ends, however it ends.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -115,15 +115,33 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () =>
 try {
   const mockPort = parsePort("PORT", 4010);
   const docsPort = parsePort("DOCS_PORT", mockPort === 0 ? 0 : mockPort + 1);
+  const simPort = parsePort("SIM_PORT", mockPort === 0 ? 0 : mockPort + 2);
   await requireFreePort("PORT", mockPort);
   await requireFreePort("DOCS_PORT", docsPort);
+  await requireFreePort("SIM_PORT", simPort);
   await buildAll();
-  services.push(await startService("mock", ["dist/bin/mock.js", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/));
+  const [mock, simulator] = await Promise.all([
+    startService("mock", ["dist/bin/mock.js", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/),
+    startService("simulator", ["dist/bin/sim.js", "--port", String(simPort), "--host", HOST], /Webhooks simulator\s+(\S+)/),
+  ]);
+  services.push(mock, simulator);
   docs = existsSync(DOCS_PAGE) ? await serveDocs(docsPort) : undefined;
-  const mock = services[0].url;
-  console.log(`\nMock API   ${mock}`);
-  if (docs) console.log(`API docs   http://${HOST}:${docs.address().port}/  (also ${DOCS_PAGE})`);
-  console.log(`\nTry:  curl -H "Authorization: any-token" ${mock}/webhooks\n\nCtrl-C stops both.`);
+  const sim = simulator.url;
+  const json = `-H "Authorization: any-token" -H "Content-Type: application/json"`;
+  console.log(`\nMock API    ${mock.url}   (Prism: the contract, stateless)`);
+  console.log(`Simulator   ${sim}   (the webhook lifecycle, with state; its assumptions: README, "Simulator")`);
+  if (docs) console.log(`API docs    http://${HOST}:${docs.address().port}/  (also ${DOCS_PAGE})`);
+  console.log(`
+Try the mock:
+  curl -H "Authorization: any-token" ${mock.url}/webhooks
+Try the simulator: register an integration, a webhook that listens, then raise an event (with
+nothing listening on :3000 the delivery fails and the event is diverted):
+  curl -X PUT ${json} -d '{"url":"http://127.0.0.1:3000/events"}' ${sim}/_simulator/integrations/my-service
+  curl -X PUT ${json} -d '{"name":"policy-events","integrationName":"my-service","events":["policy.issue"],"failureHandling":{"mode":"divert","actOnStatusCodes":["500"]}}' ${sim}/webhooks
+  curl -X POST ${json} -d '{"type":"policy.issue","data":{"policyLocator":"100000001"}}' ${sim}/_simulator/events
+  curl -H "Authorization: any-token" ${sim}/webhooks/policy-events/diverted
+
+Ctrl-C stops all three.`);
 } catch (error) {
   console.error(`npm start: ${error.message}`);
   process.exitCode = 1;

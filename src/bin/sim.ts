@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // socotra-webhooks-sim: the webhook lifecycle simulator on a port, with its assumptions printed.
-import { fail, parseCommandLine } from "./cli.js";
+import { fail, parseCommandLine, stopWithParent } from "./cli.js";
 import { AssumptionError, assumptionsText, parseAssumption, startSimulator, type AssumptionOverrides } from "../simulator/index.js";
 import { ContractValidationError } from "../errors.js";
 
@@ -65,12 +65,7 @@ Try:
   curl -X POST -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"type":"policy.issue","data":{"policyLocator":"100000001"}}' ${running.url}/_simulator/events
 
 Ctrl-C stops it.`);
-  const stop = async () => {
-    await running.stop();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopWithParent(running.stop);
 } catch (error) {
   if (error instanceof ContractValidationError || error instanceof TypeError) fail(usage, error.message);
   console.error(`socotra-webhooks-sim: ${(error as Error).message}`);
