@@ -7,7 +7,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const figures = ["receive.js", "cold-start.js", "client.js", "build.js", "mock.js"];
+const figures = ["receive.js", "receive-server.js", "cold-start.js", "client.js", "sender.js", "build.js", "mock.js", "simulator.js", "cli-resend.js"];
 const extra = process.argv.slice(2);
 
 execFileSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
@@ -21,7 +21,7 @@ for (const figure of figures) {
 const number = (value, unit) =>
   value === undefined ? "" : `${unit === "s" ? value.toFixed(1) : value >= 100 ? Math.round(value).toLocaleString("en") : value.toFixed(1)} ${unit}`;
 const percent = (value) => (value === undefined ? "" : `±${Math.round((value * 100) / 2)}%`);
-const verdict = (r) => (r.target === undefined ? "" : r.met ? `✓ ≤ ${r.target}x` : `✗ > ${r.target}x`);
+const verdict = (r) => (r.target === undefined ? "" : r.higherIsBetter ? (r.met ? `✓ ≥ ${r.target}x` : `✗ < ${r.target}x`) : r.met ? `✓ ≤ ${r.target}x` : `✗ > ${r.target}x`);
 const lines = [
   "| figure | subject | median | spread | baseline | median | spread | ratio | target |",
   "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |",

@@ -9,12 +9,12 @@ export interface paths {
         };
         /**
          * Get all Webhooks
-         * @description Returns every webhook of the tenant that the token belongs to.
+         * @description Returns every webhook of the tenant that the token was issued for.
          */
         get: operations["listWebhooks"];
         /**
          * Create or Update a Webhook
-         * @description Creates the webhook named in the body, or updates it when a webhook with that name exists. The webhook delivers the listed event types to its integration. The reference does not name this operation's result type; the platform's guide shows a WebhookResponse after it.
+         * @description Creates the webhook named in the body, or updates it when a webhook with that name exists. The webhook notifies its integration (`integrationName`, an External Service Integration of type `webhook` that an administrator creates first with the Integrations API) of the listed event types. The reference does not name this operation's result type; the [Webhooks feature guide](https://docs.socotra.com/production/tooling/webhooks.html) shows a WebhookResponse after it.
          */
         put: operations["createOrUpdateWebhook"];
         post?: never;
@@ -30,7 +30,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -46,7 +46,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a Webhook
-         * @description Deletes the webhook with this name. The reference marks the result `void`: the answer has no body. Its exact 2xx status is not documented; 200 is assumed.
+         * @description Deletes the webhook with this name. The reference marks the result `void`: the answer has no body. *Assumption (not documented):* the status code; this contract models it as 200 (a 204 would be as plausible), so treat any 2xx as success.
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -60,7 +60,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -75,7 +75,7 @@ export interface paths {
         head?: never;
         /**
          * Enable a suspended Webhook
-         * @description Lifts the suspension of a webhook that the platform suspended after failed deliveries under `mode: suspend`, so that it delivers events again. The reference does not name this operation's result type; this contract assumes the webhook (WebhookResponse), as the other single-webhook operations return.
+         * @description Enables a suspended webhook (`suspended: true` in WebhookResponse). *Assumption (not documented):* a webhook is suspended after a failed delivery under `mode: suspend`, and once enabled it delivers events again; the reference names no result type, and this contract models it as the webhook (WebhookResponse), as the other single-webhook operations return.
          */
         patch: operations["unsuspendWebhook"];
         trace?: never;
@@ -86,7 +86,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -95,7 +95,7 @@ export interface paths {
         };
         /**
          * Get a paginated list of diverted events
-         * @description Returns one page of the events whose delivery failed under `mode: divert` and that the platform kept. Page with `limit` and `offset`; a page shorter than `limit` is the last. Defaults and maxima of both are not documented.
+         * @description Returns one page of the webhook's diverted events ("a paginated list" in the reference), with the optional `limit` and `offset`. *Assumption (not documented):* the diverted events are those whose delivery failed under `mode: divert`; `limit` is the page size and `offset` the number of events to skip, so a page shorter than `limit` is the last; the defaults and maxima of both are not documented.
          */
         get: operations["listDivertedEvents"];
         put?: never;
@@ -112,12 +112,12 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -129,7 +129,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a diverted event
-         * @description Discards a diverted event without delivering it. The reference marks the result `void`: the answer has no body. Its exact 2xx status is not documented; 200 is assumed.
+         * @description Deletes a diverted event, named by the webhook and its `transactionId`. The reference marks the result `void`: the answer has no body. *Assumption (not documented):* the event is discarded without being delivered; the status code is modelled as 200 (treat any 2xx as success); and as one transaction can raise several events, a `transactionId` may not name one diverted event alone: which of them this deletes is not documented.
          */
         delete: operations["deleteDivertedEvent"];
         options?: never;
@@ -143,12 +143,12 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -159,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Resend a diverted event
-         * @description Delivers a diverted event to the webhook's integration again. Not idempotent: calling it twice may deliver the event twice, so clients must not retry it blindly. The reference marks the result `void`: the answer has no body. Its exact 2xx status is not documented; 200 is assumed. Whether the event stays diverted after a successful resend is not documented.
+         * @description Resends a diverted event, named by the webhook and its `transactionId`, to the webhook's integration. This contract treats it as not idempotent: called twice, it may deliver the event twice, so clients must not retry it blindly. The reference marks the result `void`: the answer has no body. *Assumption (not documented):* the status code is modelled as 200 (treat any 2xx as success); whether the event stays diverted after a resend, and what a failed resend does, are not documented; and as one transaction can raise several events, a `transactionId` may not name one diverted event alone: which of them this resends is not documented, so check the listed events (`eventId`, `eventType`) first.
          */
         post: operations["resendDivertedEvent"];
         delete?: never;
@@ -181,7 +181,7 @@ export interface webhooks {
         put?: never;
         /**
          * Event delivery
-         * @description What the platform sends to the URL of the webhook's integration each time an event the webhook listens for is raised: a JSON POST of the WebhookPayload envelope. The envelope's `type` names the event and `data` carries the event's own fields. Whether the integration's configured `headers` are sent with each delivery is not documented. When the integration's `securitySpec.hmacEnabled` is true a `socotra-signature` header is sent, but its algorithm and signed content are not documented, so this contract does not describe how to verify it.
+         * @description What the platform sends to the URL of the webhook's integration when an event the webhook listens for is raised: a JSON POST of the WebhookPayload envelope. The envelope's `type` names the event, and `data` is a subtype of EventStreamData that depends on it. The platform recommends waiting at least 5 seconds after receiving an event before fetching an entity by its locator, because events are emitted independently of data persistence ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). The integration is managed by an administrator through the [Integrations API](https://docs.socotra.com/production/api/integrations.html): the `socotra-signature` header is sent only when its `securitySpec.hmacEnabled` is true, a security specification can only be given to an integration with an `https://` URL, and `secureSSL: false` disables certificate validation of that URL. *Assumption (not documented):* the signature's algorithm and signed content, so this contract does not describe how to verify it; and whether the integration's configured `headers` are sent with each delivery.
          */
         post: operations["receiveEventDelivery"];
         delete?: never;
@@ -201,7 +201,7 @@ export interface webhooks {
         put?: never;
         /**
          * Delivery failure alert
-         * @description What the platform sends to the webhook's alert integration (`alertIntegrationName`) when a delivery fails under the webhook's failure rules: a JSON POST of a FailureMessage.
+         * @description A FailureMessage, as the API reference defines it. *Assumption (not documented):* the platform POSTs it as JSON to the webhook's alert integration (`alertIntegrationName`) when a delivery fails under the webhook's failure rules; the reference defines the message, not when, where or how it is sent.
          */
         post: operations["receiveFailureAlert"];
         delete?: never;
@@ -221,7 +221,7 @@ export interface webhooks {
         put?: never;
         /**
          * Webhook suspended alert
-         * @description What the platform sends to the webhook's alert integration when it suspends the webhook after a failed delivery under `mode: suspend`: a JSON POST of an EventStreamWebhookSuspendedData. Deliveries stop until the webhook is unsuspended with `PATCH /webhooks/{name}/unsuspend`.
+         * @description An EventStreamWebhookSuspendedData, as the API reference defines it. `PATCH /webhooks/{name}/unsuspend` enables a suspended webhook. *Assumption (not documented):* the platform POSTs it as JSON to the webhook's alert integration when it suspends the webhook after a failed delivery under `mode: suspend`, and deliveries stop until the webhook is enabled again; the reference defines the message, not when, where or how it is sent.
          */
         post: operations["receiveSuspensionAlert"];
         delete?: never;
@@ -235,7 +235,7 @@ export interface components {
     schemas: {
         /**
          * WebhookRequest
-         * @description A webhook definition to create, or to update when a webhook with this `name` exists. Only `name` is required; what the platform does with an omitted optional field on update is not documented. Unknown fields are rejected here so that a misspelt field name cannot pass silently.
+         * @description A webhook definition to create, or to update when a webhook with this `name` exists. Only `name` is required. This contract rejects unknown fields so that a misspelt field name cannot pass silently. *Assumption (not documented):* what the platform does with an omitted optional field on update.
          * @example {
          *       "name": "policy-events",
          *       "displayName": "Policy events to the document service",
@@ -262,18 +262,18 @@ export interface components {
         WebhookRequest: {
             /** @description The webhook's unique name: it identifies the webhook in every other operation. 1 to 1024 characters is this contract's generous bound, not a documented one. */
             name: string;
-            /** @description The name of the External Service Integration that receives failure and suspension alerts for this webhook. 1 to 1024 characters (a generous bound of this contract). */
+            /** @description The name of an External Service Integration; 1 to 1024 characters (a generous bound of this contract). *Assumption (not documented):* the integration that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
             /** @description A human-readable name for the webhook. At most 1024 characters (a generous bound of this contract). */
             displayName?: string;
-            /** @description Whether the webhook delivers events. */
+            /** @description *Assumption (not documented):* whether the webhook delivers events, as the name suggests. */
             enabled?: boolean;
             /** @description The event types the webhook delivers. At most 500 entries (a generous bound of this contract; there are 100 event types). */
             events?: components["schemas"]["WebhookEventType"][];
             failureHandling?: components["schemas"]["FailureHandlingRequest"];
-            /** @description The name of the External Service Integration (of type `webhook`) whose URL receives the deliveries. 1 to 1024 characters (a generous bound of this contract). */
+            /** @description The name of the External Service Integration (of type `webhook`, created first with the Integrations API) whose URL receives the deliveries. 1 to 1024 characters (a generous bound of this contract). */
             integrationName?: string;
-            /** @description The reference lists this field without describing it; the name suggests that `true` removes the webhook's alert integration. Not documented further. */
+            /** @description The reference lists this field without describing it. *Assumption (not documented):* `true` removes the webhook's alert integration, as the name suggests. */
             resetAlertIntegrationName?: boolean;
             retryStrategy?: components["schemas"]["RetryStrategy"];
         };
@@ -307,7 +307,7 @@ export interface components {
         WebhookResponse: {
             /** @description The webhook's unique name. */
             name: string;
-            /** @description Whether the webhook delivers events. */
+            /** @description *Assumption (not documented):* whether the webhook delivers events, as the name suggests. */
             enabled: boolean;
             /** @description The event types the webhook delivers. */
             events: components["schemas"]["WebhookEventType"][];
@@ -315,11 +315,11 @@ export interface components {
             /** @description The name of the External Service Integration that receives the deliveries. */
             integrationName: string;
             retryStrategy: components["schemas"]["RetryStrategy"];
-            /** @description Whether the webhook is suspended (after failures under `mode: suspend`); unsuspend it with `PATCH /webhooks/{name}/unsuspend`. */
+            /** @description Whether the webhook is suspended; `PATCH /webhooks/{name}/unsuspend` enables a suspended webhook. *Assumption (not documented):* the platform suspends a webhook after a failed delivery under `mode: suspend`. */
             suspended: boolean;
             /** @description When the webhook was suspended, in epoch milliseconds as a string. */
             suspendedTimestamp?: components["schemas"]["Timestamp"];
-            /** @description The name of the External Service Integration that receives alerts. */
+            /** @description The name of an External Service Integration. *Assumption (not documented):* the one that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
             /** @description A human-readable name for the webhook. */
             displayName?: string;
@@ -379,7 +379,7 @@ export interface components {
         };
         /**
          * WebhookPayload
-         * @description The envelope of one event delivery: the platform POSTs it as JSON to the URL of the webhook's integration.
+         * @description The envelope of one event delivery: the platform POSTs it as JSON to the URL of the webhook's integration (as the platform's sample receiver, [socotra/amp-blueprints](https://github.com/socotra/amp-blueprints) `webhooks.sample`, reads it). *Assumption (not documented):* the example's `data` fields are illustrative.
          * @example {
          *       "id": "6e4a3c52-9d0f-4f7b-8a51-2c1f0e9b7d44",
          *       "timestamp": "1589740898000",
@@ -395,19 +395,19 @@ export interface components {
         WebhookPayload: {
             /** @description The event's identifier. */
             id: string;
-            /** @description When the event was raised, in epoch milliseconds as a digit string (the API reference's `timestamp` type). The platform's own sample receiver reads it as a number of milliseconds; a receiver that accepts both is the safest. */
+            /** @description The event's `timestamp`, in epoch milliseconds as a digit string (the API reference's `timestamp` type). The platform's own sample receiver types it as a number of milliseconds; a receiver that accepts both is the safest. *Assumption (not documented):* it is when the event was raised. */
             timestamp: components["schemas"]["Timestamp"];
             data: components["schemas"]["EventStreamData"];
-            /** @description The transaction that raised the event; also the id of the diverted event if this delivery fails under `mode: divert`. */
+            /** @description The transaction the event belongs to. *Assumption (not documented):* several events can share it, and if this delivery fails under `mode: divert` it is the `transactionId` that names the diverted event in resend and delete (inferred from those operations). */
             transactionId: string;
-            /** @description The event type, one of WebhookEventType's values today. Typed as a plain string because the platform may add event types: do not reject a delivery whose type you do not know. */
+            /** @description The event type, which also identifies the subtype of `data` ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). The reference types it as a plain string; its values today are WebhookEventType's. Do not reject a delivery whose type you do not know. */
             type: string;
-            /** @description The user whose action raised the event. */
+            /** @description The user who initiated the event ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). */
             username: string;
         };
         /**
          * FailureMessage
-         * @description The alert the platform POSTs to the webhook's alert integration when a delivery fails under the webhook's failure rules.
+         * @description A delivery-failure notice: statuses, a URL, a webhook and the event's data. *Assumption (not documented):* the platform POSTs it to the webhook's alert integration when a delivery fails under the webhook's failure rules; the reference defines its fields, not when it is sent. The example's `eventData` fields are illustrative.
          * @example {
          *       "actualStatus": "503",
          *       "expectedStatus": "200",
@@ -420,21 +420,21 @@ export interface components {
          *     }
          */
         FailureMessage: {
-            /** @description The HTTP status the receiver answered, as a string. */
+            /** @description A status, as a string. *Assumption (not documented):* the HTTP status the receiver answered. */
             actualStatus: string;
             eventData: components["schemas"]["EventStreamData"];
-            /** @description The status the platform expected, as a string. */
+            /** @description A status, as a string. *Assumption (not documented):* the HTTP status the platform expected. */
             expectedStatus: string;
-            /** @description The URL the delivery was sent to. */
+            /** @description A URL. *Assumption (not documented):* the URL the failed delivery was sent to. */
             url: string;
-            /** @description The webhook whose delivery failed. The API reference gives this field the type `object`, while every other `webhookName` is a string; this contract keeps what the reference says. Its fields are not documented. */
+            /** @description The webhook whose delivery failed. The API reference gives this field the type `object`, while every other `webhookName` is a string; this contract keeps what the reference says. *Assumption (not documented):* its fields, and whether the platform sends an object or a string here. */
             webhookName: {
                 [key: string]: unknown;
             };
         };
         /**
          * FailureHandlingRequest
-         * @description The failure rules to set on a webhook: which delivery failures count and what happens to them. Every field is optional; what the platform assumes for an omitted field is not documented.
+         * @description The failure rules to set on a webhook. Every field is optional. *Assumption (not documented):* what the platform does for an omitted field, and the fields' meaning beyond their names: which delivery failures count and what then happens.
          * @example {
          *       "actOnStatusCodes": [
          *         "500",
@@ -446,9 +446,9 @@ export interface components {
          *     }
          */
         FailureHandlingRequest: {
-            /** @description HTTP status codes, as strings, that count as a failed delivery (for example `"500"`). The accepted notation beyond plain codes is not documented. At most 100 entries of at most 32 characters: generous bounds of this contract, not the platform's. */
+            /** @description A list of strings (for example `"500"`). At most 100 entries of at most 32 characters: generous bounds of this contract, not the platform's. *Assumption (not documented):* they are the receiver's HTTP statuses that count as a failed delivery, as the name suggests; the accepted notation beyond plain codes is not documented. */
             actOnStatusCodes?: string[];
-            /** @description Whether a delivery that times out counts as a failed delivery. */
+            /** @description *Assumption (not documented):* whether a delivery that times out counts as a failed delivery, as the name suggests; the delivery timeout is not documented. */
             actOnTimeout?: boolean;
             mode?: components["schemas"]["FailureHandlingMode"];
         };
@@ -466,15 +466,15 @@ export interface components {
          *     }
          */
         FailureHandlingResponse: {
-            /** @description HTTP status codes, as strings, that count as a failed delivery. */
+            /** @description A list of strings. *Assumption (not documented):* the receiver's HTTP statuses that count as a failed delivery, as the name suggests. */
             actOnStatusCodes: string[];
-            /** @description Whether a delivery that times out counts as a failed delivery. */
+            /** @description *Assumption (not documented):* whether a delivery that times out counts as a failed delivery, as the name suggests. */
             actOnTimeout: boolean;
             mode: components["schemas"]["FailureHandlingMode"];
         };
         /**
          * EventStreamWebhookSuspendedData
-         * @description The alert the platform POSTs to the webhook's alert integration when it suspends the webhook (under `mode: suspend`).
+         * @description A webhook-suspended notice: an event type, an integration and a webhook. *Assumption (not documented):* the platform POSTs it to the webhook's alert integration when it suspends the webhook (under `mode: suspend`); the reference defines its fields, not when it is sent.
          * @example {
          *       "event": "policy.issue",
          *       "integrationName": "document-service",
@@ -482,16 +482,16 @@ export interface components {
          *     }
          */
         EventStreamWebhookSuspendedData: {
-            /** @description The event type whose failed delivery suspended the webhook. */
+            /** @description An event type. *Assumption (not documented):* the one whose failed delivery suspended the webhook. */
             event: components["schemas"]["WebhookEventType"];
-            /** @description The integration the failed delivery was sent to. */
+            /** @description An integration's name. *Assumption (not documented):* the integration the failed delivery was sent to. */
             integrationName: string;
-            /** @description The suspended webhook's name. */
+            /** @description The webhook's name (the suspended webhook). */
             webhookName: string;
         };
         /**
          * WebhookDivertedEventsResponse
-         * @description One page of a webhook's diverted events.
+         * @description One page of a webhook's diverted events. *Assumption (not documented):* the example's `data` fields are illustrative.
          * @example {
          *       "webhookName": "policy-events",
          *       "events": [
@@ -509,14 +509,14 @@ export interface components {
          *     }
          */
         WebhookDivertedEventsResponse: {
-            /** @description The diverted events of this page. A page shorter than the requested `limit` is the last. */
+            /** @description The diverted events of this page. *Assumption (not documented):* a page shorter than the requested `limit` is the last. */
             events: components["schemas"]["WebhookDivertedEventResponse"][];
             /** @description The webhook the events were diverted from. */
             webhookName: string;
         };
         /**
          * WebhookDivertedEventResponse
-         * @description An event whose delivery failed under `mode: divert` and that the platform kept. Resend it or delete it by its `transactionId`.
+         * @description A diverted event, as `GET /webhooks/{name}/diverted` lists it. Resend it or delete it by its `transactionId`, the path parameter of those operations. *Assumption (not documented):* a diverted event is one whose delivery failed under `mode: divert` and that the platform kept; the example's `data` fields are illustrative.
          * @example {
          *       "eventId": "6e4a3c52-9d0f-4f7b-8a51-2c1f0e9b7d44",
          *       "eventType": "policy.issue",
@@ -531,19 +531,19 @@ export interface components {
         WebhookDivertedEventResponse: {
             /** @description The event's type. */
             eventType: components["schemas"]["WebhookEventType"];
-            /** @description When the event was raised, in epoch milliseconds as a digit string. */
+            /** @description A `timestamp`, in epoch milliseconds as a digit string. *Assumption (not documented):* when the event was raised; the reference does not say which moment it records. */
             timestamp: components["schemas"]["Timestamp"];
             data: components["schemas"]["EventStreamData"];
-            /** @description The event's identifier (the `id` of its delivery envelope). */
+            /** @description The event's identifier. *Assumption (not documented):* the same value as the `id` of its delivery envelope (WebhookPayload), inferred from the names. */
             eventId: string;
-            /** @description The transaction that raised the event; names it in resend and delete. */
+            /** @description The transaction the event belongs to; resend and delete take it as their path parameter. *Assumption (not documented):* one transaction can raise several events, so it may not name this event alone. */
             transactionId: string;
-            /** @description The user whose action raised the event. */
+            /** @description The user who initiated the event ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). */
             username?: string;
         };
         /**
          * EventStreamData
-         * @description The event's own data. The platform sends a subtype of EventStreamData that depends on the event type named by the envelope's `type` (for example a policy event carries `policyLocator`). The fields of each subtype are not documented publicly, so this schema is an open object: read the fields you need and tolerate the rest.
+         * @description The event's own data: a subtype of EventStreamData that depends on the event type named by the envelope's `type` ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). *Assumption (not documented):* the fields of each subtype, for every event type, so this schema is an open object: read the fields you need and tolerate the rest. The example's fields (`policyLocator`, `productName`) are illustrative.
          * @example {
          *       "policyLocator": "100000001",
          *       "productName": "personal-auto"
@@ -554,34 +554,34 @@ export interface components {
         };
         /**
          * WebhookEventType
-         * @description An event the platform raises and a webhook can subscribe to, named `entity.action` (for example `policy.issue` or `subClaim.updateReserve`). These are the 100 values the Webhooks API reference lists for `events`, `event` and `eventType`. The platform may add event types later: a receiver should not reject a delivery whose `type` it does not know.
+         * @description An event the platform raises and a webhook can subscribe to, named `entity.action` (for example `policy.issue` or `subClaim.updateReserve`). These are the 100 values the Webhooks API reference lists for `events`, `event` and `eventType`. *Assumption (not documented):* the list can grow; the platform does not promise a fixed one, so a receiver should not reject a delivery whose `type` it does not know.
          * @example policy.issue
          * @enum {string}
          */
         WebhookEventType: "cancellation.create" | "cancellation.update" | "cancellation.rescind" | "cancellation.issue" | "cancellation.effective" | "claim.close" | "claim.create" | "claim.discard" | "claim.open" | "claim.update" | "policy.gracePeriod" | "policy.gracePeriod.update" | "invoice.issue" | "invoice.invalidate" | "invoice.pastDue" | "invoice.writtenOff" | "payment.pay" | "policy.cancel" | "policy.create" | "policy.discard" | "policy.endorse" | "policy.finalize" | "policy.issue" | "policy.lapse" | "policy.reinstatement.close" | "policy.reinstatement.invoice" | "policy.reinstatement.issue" | "policy.reinstatement.open" | "policy.renew" | "policy.update" | "policy.upgrade" | "subClaim.open" | "subClaim.update" | "subClaim.close" | "subClaim.reopen" | "subClaim.updateReserve" | "policy.end.reminder" | "subClaim.createPayable" | "subClaim.reversePayable" | "endorsement.create" | "endorsement.update" | "endorsement.quote" | "endorsement.accept" | "endorsement.issue" | "endorsement.invalidate" | "endorsement.discard" | "endorsement.effective" | "reinstatement.accept" | "reinstatement.create" | "reinstatement.issue" | "reinstatement.invalidate" | "reinstatement.deadlineReached" | "reinstatement.effective" | "renewal.create" | "renewal.update" | "renewal.quote" | "renewal.accept" | "renewal.issue" | "renewal.invalidate" | "renewal.discard" | "renewal.effective" | "policy.effective" | "policy.end" | "policy.quote.create" | "policy.quote.discard" | "policy.quote.update" | "policy.quote.quoted" | "policy.quote.accept" | "policy.quote.declined" | "policy.quote.invalidate" | "premiumReport.create" | "premiumReport.update" | "premiumReport.issue" | "premiumReport.discard" | "premiumReport.reverse" | "premiumReport.replace" | "premiumReport.effective" | "premiumReport.pay" | "login.success" | "login.failure" | "policyholder.create" | "policyholder.update" | "payment.reverse" | "payment.update" | "payment.ready" | "payment.discard" | "payment.return" | "payment.decline" | "payment.draft" | "policy.gracePeriod.satisfied" | "disbursement.issue" | "disbursement.create" | "disbursement.update" | "catchUp.issue" | "catchUp.writtenOff" | "catchUp.pay" | "catchUp.pay.reverse" | "catchUp.invalidate" | "catchUp.pastDue" | "cash.transfer";
         /**
          * Timestamp
-         * @description A point in time as milliseconds since the Unix epoch, encoded as a string of digits (the platform's `timestamp` type), for example `"1589740898000"`. Not ISO 8601 and not a JSON number. The 1 to 16 digit bound is this contract's, generous, not the platform's.
+         * @description A point in time as milliseconds since the Unix epoch, encoded as a string of digits (the platform's `timestamp` type), for example `"1589740898000"`. Not ISO 8601 and not a JSON number. The 1 to 16 digit bound is this contract's, generous.
          * @example 1589740898000
          */
         Timestamp: string;
         /**
          * RetryStrategy
-         * @description How often the platform retries a delivery that fails. The values' exact behaviour is not documented; the names suggest zero, one or three retries.
+         * @description A webhook's retry strategy: `none`, `one` or `three`. *Assumption (not documented):* what each value does; the names suggest zero, one or three retries of a failed delivery, but the count, the interval and when a delivery counts as failed are not documented.
          * @example three
          * @enum {string}
          */
         RetryStrategy: "none" | "one" | "three";
         /**
          * FailureHandlingMode
-         * @description What the platform does with a delivery that fails under the webhook's failure rules: `none` drops it, `divert` keeps it as a diverted event (list, resend or delete it with the diverted-event operations), `suspend` suspends the webhook until it is unsuspended.
+         * @description The failure-handling mode of a webhook: `none`, `divert` or `suspend`. *Assumption (not documented):* what each does, read from the names and the diverted-event and unsuspend operations: `divert` keeps a failed delivery as a diverted event (list, resend or delete it), `suspend` suspends the webhook until it is enabled again. What `none` does with the failed event is not documented.
          * @example divert
          * @enum {string}
          */
         FailureHandlingMode: "none" | "divert" | "suspend";
         /**
          * ApiError
-         * @description The body of an error answer from a management operation. The platform does not document its error body, so this contract promises nothing about its fields: treat it as an opaque JSON object and rely on the HTTP status. The example is illustrative only.
+         * @description The body of an error answer from a management operation. *Assumption (not documented):* its format; this contract promises nothing about its fields, so treat it as an opaque JSON object and rely on the HTTP status. The example is illustrative.
          * @example {
          *       "message": "Webhook not found"
          *     }
@@ -591,7 +591,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request breaks the operation's rules: a parameter or body field is missing, of the wrong type or out of bounds. The error body is not documented by the platform (see ApiError). */
+        /** @description *Assumption (not documented):* the platform's statuses and error body. This contract expects 400 when a parameter or body field is missing, of the wrong type or out of bounds, with any JSON object as the body (ApiError). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -600,7 +600,7 @@ export interface components {
                 "application/json": components["schemas"]["ApiError"];
             };
         };
-        /** @description The Authorization header is missing, or its token is invalid or expired. Get a new token from the Account API. The error body is not documented by the platform (see ApiError). */
+        /** @description *Assumption (not documented):* the platform's statuses and error body. This contract expects 401 when the Authorization header is missing, or its token is invalid or expired (get a new one from the Account API), with any JSON object as the body (ApiError). */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -609,7 +609,7 @@ export interface components {
                 "application/json": components["schemas"]["ApiError"];
             };
         };
-        /** @description The token is valid but may not perform this operation. The error body is not documented by the platform (see ApiError). */
+        /** @description *Assumption (not documented):* the platform's statuses and error body. This contract expects 403 when the token is valid but may not perform this operation, with any JSON object as the body (ApiError). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -618,7 +618,7 @@ export interface components {
                 "application/json": components["schemas"]["ApiError"];
             };
         };
-        /** @description No webhook has this name, or no diverted event has this transaction id. The error body is not documented by the platform (see ApiError). */
+        /** @description *Assumption (not documented):* the platform's statuses and error body. This contract expects 404 when no webhook has this name, or no diverted event has this transaction id, with any JSON object as the body (ApiError). */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -627,7 +627,7 @@ export interface components {
                 "application/json": components["schemas"]["ApiError"];
             };
         };
-        /** @description The platform failed to handle the request. The error body is not documented by the platform (see ApiError). */
+        /** @description *Assumption (not documented):* the platform's statuses and error body. This contract expects 500 when the platform fails to handle the request, with any JSON object as the body (ApiError). */
         ServerError: {
             headers: {
                 [name: string]: unknown;
@@ -639,22 +639,22 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+         * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
          * @example policy-events
          */
         WebhookName: string;
         /**
-         * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+         * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
          * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
          */
         TransactionId: string;
         /**
-         * @description How many diverted events to return at most. The platform documents no default and no maximum; this contract bounds it to 1..10000 (generous).
+         * @description An optional integer of the paginated list. This contract bounds it to 1..10000 (generous). *Assumption (not documented):* it is the page size, how many diverted events to return at most; its default and its maximum are not documented.
          * @example 50
          */
         Limit: number;
         /**
-         * @description How many diverted events to skip. The platform documents no default; this contract bounds it to 0..2147483647 (generous).
+         * @description An optional integer of the paginated list. This contract bounds it to 0..2147483647 (generous). *Assumption (not documented):* it is how many diverted events to skip, so the next page starts at `offset + limit`; its default is not documented.
          * @example 0
          */
         Offset: number;
@@ -699,7 +699,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tenant's webhooks. */
+            /** @description The tenant's webhooks. *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -727,7 +727,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The webhook as stored. */
+            /** @description The webhook as stored. *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -748,7 +748,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -757,7 +757,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The webhook. */
+            /** @description The webhook. *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -779,7 +779,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -788,7 +788,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. No body. */
+            /** @description Deleted. No body (`void` in the reference). *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -808,7 +808,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -817,7 +817,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The webhook, no longer suspended. */
+            /** @description The webhook. *Assumption (not documented):* the result type and the status code (this contract models them as WebhookResponse and 200), and that the webhook then reads `suspended: false`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -837,12 +837,12 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description How many diverted events to return at most. The platform documents no default and no maximum; this contract bounds it to 1..10000 (generous).
+                 * @description An optional integer of the paginated list. This contract bounds it to 1..10000 (generous). *Assumption (not documented):* it is the page size, how many diverted events to return at most; its default and its maximum are not documented.
                  * @example 50
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description How many diverted events to skip. The platform documents no default; this contract bounds it to 0..2147483647 (generous).
+                 * @description An optional integer of the paginated list. This contract bounds it to 0..2147483647 (generous). *Assumption (not documented):* it is how many diverted events to skip, so the next page starts at `offset + limit`; its default is not documented.
                  * @example 0
                  */
                 offset?: components["parameters"]["Offset"];
@@ -850,7 +850,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
@@ -859,7 +859,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of diverted events. */
+            /** @description One page of diverted events. *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -881,12 +881,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -895,7 +895,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. No body. */
+            /** @description Deleted. No body (`void` in the reference). *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -915,12 +915,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The webhook's name, as given in `WebhookRequest.name`. 1 to 1024 characters is this contract's generous bound.
                  * @example policy-events
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound, not a documented one.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -929,7 +929,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Resent. No body. */
+            /** @description Resent. No body (`void` in the reference). *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -956,7 +956,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Any 2xx status acknowledges the delivery. What else the platform reads from the answer, and how long it waits for it, is not documented; a status that the webhook's `actOnStatusCodes` lists, or a timeout under `actOnTimeout`, counts as a failure. */
+            /** @description *Assumption (not documented):* a 2xx status acknowledges the delivery, and a status that the webhook's `actOnStatusCodes` lists, or a timeout under `actOnTimeout`, counts as a failed delivery. What else the platform reads from the answer, and how long it waits for it, is not documented. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;
@@ -978,7 +978,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Any 2xx status acknowledges the alert; nothing more is documented. */
+            /** @description *Assumption (not documented):* a 2xx status acknowledges the alert; nothing about the answer is documented. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1000,7 +1000,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Any 2xx status acknowledges the alert; nothing more is documented. */
+            /** @description *Assumption (not documented):* a 2xx status acknowledges the alert; nothing about the answer is documented. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;

@@ -1,12 +1,17 @@
-// `npm start`: build everything, then serve the Prism mock (PORT, default 4010) and the HTML docs
-// (DOCS_PORT, default the mock's port + 1) on 127.0.0.1 until Ctrl-C.
-import { existsSync } from "node:fs";
+// `npm start`: check the ports, build everything, then serve the Prism mock (PORT, default 4010)
+// and the HTML docs (DOCS_PORT, default the mock's port + 1) on 127.0.0.1 until Ctrl-C. Each
+// service runs as a child process (a bin from dist/, never imported here) that stops when this
+// process ends, however it ends.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
-import { GENERATED } from "./lib.js";
+import { GENERATED, ROOT } from "./lib.js";
 import { buildAll } from "./build.js";
 
+const HOST = "127.0.0.1";
 const DOCS_PAGE = join(GENERATED, "docs", "index.html");
 
 function parsePort(name, fallback) {
@@ -16,6 +21,45 @@ function parsePort(name, fallback) {
   return port;
 }
 
+/** Fails, naming the variable that moves it, when `port` is taken: before any build runs. */
+function requireFreePort(name, port) {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", (error) =>
+      reject(new Error(error.code === "EADDRINUSE" ? `port ${port} on ${HOST} is already in use: set ${name} to another port, e.g. ${name}=${port + 10} npm start` : error.message)),
+    );
+    probe.listen(port, HOST, () => probe.close(resolve));
+  });
+}
+
+/** Starts a bin as a child process and resolves with its URL once it prints the `ready` line. */
+function startService(label, args, ready) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk) => {
+      output += chunk;
+      const url = ready.exec(output)?.[1];
+      if (url === undefined) return;
+      child.stdout.off("data", onData).resume();
+      child.off("exit", onExit);
+      resolve({ label, url, child });
+    };
+    const onExit = (code) => reject(new Error(`${label} exited with status ${code} before it was ready`));
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
+function stopService({ child }) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
 /** Redoc routes by path over http, so every path answers the one page. */
 async function serveDocs(port) {
   const page = await readFile(DOCS_PAGE);
@@ -23,33 +67,65 @@ async function serveDocs(port) {
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
   });
   await new Promise((resolve, reject) => {
-    server.once("error", (error) =>
-      reject(new Error(error.code === "EADDRINUSE" ? `docs port ${port} on 127.0.0.1 is already in use: set DOCS_PORT to another port` : error.message)),
-    );
-    server.listen(port, "127.0.0.1", resolve);
+    server.once("error", (error) => reject(new Error(error.code === "EADDRINUSE" ? `docs port ${port} on ${HOST} is already in use: set DOCS_PORT to another port` : error.message)));
+    server.listen(port, HOST, resolve);
   });
   return server;
 }
 
+const services = [];
+let docs;
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  docs?.close();
+  await Promise.all(services.map(stopService));
+  process.exit(code);
+}
+/** The parent of process `pid`, or undefined where it cannot be read. */
+function parentOf(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+  } catch {
+    try {
+      return Number(execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim()) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+// A new parent means ours died (even by SIGKILL). Under `npm start` the parent is npm's `sh -c`
+// wrapper, which outlives a killed npm: watch npm too.
+const parent = process.ppid;
+const npm = process.env.npm_lifecycle_event === undefined ? undefined : parentOf(parent);
+setInterval(() => (process.ppid !== parent || (npm !== undefined && npm > 1 && !isAlive(npm))) && void stop(0), 250).unref();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => void stop(0));
+
 try {
   const mockPort = parsePort("PORT", 4010);
   const docsPort = parsePort("DOCS_PORT", mockPort === 0 ? 0 : mockPort + 1);
+  await requireFreePort("PORT", mockPort);
+  await requireFreePort("DOCS_PORT", docsPort);
   await buildAll();
-  // The runtime is compiled by the build above, so it is imported only now.
-  const { startMockServer } = await import("../dist/testing.js");
-  const mock = await startMockServer({ port: mockPort });
-  const docs = existsSync(DOCS_PAGE) ? await serveDocs(docsPort).catch(async (error) => (await mock.stop(), Promise.reject(error))) : undefined;
-  console.log(`\nMock API   ${mock.url}`);
-  if (docs) console.log(`API docs   http://127.0.0.1:${docs.address().port}/  (also ${DOCS_PAGE})`);
-  console.log(`\nTry:  curl -H "Authorization: any-token" ${mock.url}/webhooks\n\nCtrl-C stops both.`);
-  const stop = async () => {
-    docs?.close();
-    await mock.stop();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  services.push(await startService("mock", ["dist/bin/mock.js", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/));
+  docs = existsSync(DOCS_PAGE) ? await serveDocs(docsPort) : undefined;
+  const mock = services[0].url;
+  console.log(`\nMock API   ${mock}`);
+  if (docs) console.log(`API docs   http://${HOST}:${docs.address().port}/  (also ${DOCS_PAGE})`);
+  console.log(`\nTry:  curl -H "Authorization: any-token" ${mock}/webhooks\n\nCtrl-C stops both.`);
 } catch (error) {
   console.error(`npm start: ${error.message}`);
   process.exitCode = 1;
+  await stop(1);
 }

@@ -1,6 +1,11 @@
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
+import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
+import { checkParameters, findOperation } from "./client/operations.js";
+import { Attempt, ATTEMPT_KEY, createTransport, isHeaderValue, type FetchFunction, type TokenSource } from "./client/transport.js";
+import { contractViolations, type ContractViolation } from "./client/violations.js";
+
+export { contractViolations, type ContractViolation } from "./client/violations.js";
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
@@ -14,115 +19,197 @@ export interface RetryOptions {
 export interface WebhooksClientOptions {
   /** The platform's base URL, e.g. `https://api.sandbox.socotra.com`, or a mock's URL. */
   baseUrl: string;
-  /** The token from the Account API. Sent as the raw `Authorization` value; never logged. */
-  token: string;
+  /**
+   * The token from the Account API, sent as the raw `Authorization` value and never logged; or a
+   * function returning it (or a promise of it), called for every attempt, so that an expiring
+   * token can be renewed.
+   */
+  token: TokenSource;
   /** The fetch to use. Default: the global fetch. */
-  fetch?: (request: Request) => Promise<Response>;
-  /** Abort an attempt that takes longer than this. Default 30,000 ms. */
+  fetch?: FetchFunction;
+  /** Abort an attempt (answer and body) that takes longer than this. Default 30,000 ms; at most 2^31-1. */
   timeoutMs?: number;
-  /** How to retry idempotent requests; `false` turns retries off. */
+  /** How to retry idempotent operations (the spec's `x-idempotent`); `false` turns retries off. */
   retry?: RetryOptions | false;
+  /** The largest answer body read, counted as it streams in. Default 10 MiB (10,485,760 bytes). */
+  maxResponseBytes?: number;
 }
 
-export type WebhooksClient = Client<paths>;
+type Paths = paths;
+type Verb = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+type PathsWith<M extends Verb> = { [P in keyof Paths]: Paths[P] extends { [K in M]: unknown } ? P : never }[keyof Paths];
+type RequiredKeys<T> = { [K in keyof T]: {} extends Pick<T, K> ? never : K }[keyof T];
+type InitParam<Init> = (RequiredKeys<Init> extends undefined ? never : RequiredKeys<Init>) extends never
+  ? [(Init & { [key: string]: unknown })?]
+  : [Init & { [key: string]: unknown }];
+/** openapi-fetch's answer, plus what Prism's `sl-violations` header said (empty when it said nothing). */
+export type WebhooksCallResult<Operation extends Record<string | number, unknown>, Init> = FetchResponse<Operation, Init, `${string}/${string}`> & {
+  violations: readonly ContractViolation[];
+};
+type Method<M extends Verb> = <P extends PathsWith<M>, Init extends MaybeOptionalInit<Paths[P], M>>(
+  url: P,
+  ...init: InitParam<Init>
+) => Promise<WebhooksCallResult<Paths[P][M] & Record<string | number, unknown>, Init>>;
 
-/** Methods that may be repeated safely: PATCH is only unsuspend here, which is idempotent. POST (resend) is not. */
-const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "PATCH"]);
+/** openapi-fetch's client over the spec's `paths`; each answer also has `violations`. */
+export type WebhooksClient = Omit<Client<paths>, Uppercase<Verb>> & { [M in Verb as Uppercase<M>]: Method<M> };
+
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const HTTP_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+/** setTimeout's limit: Node runs a longer delay after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function requireOption(condition: boolean, field: string, rule: string): void {
   if (!condition) throw new TypeError(`createWebhooksClient: \`${field}\` ${rule}`);
 }
 
-/** The wait a `Retry-After` header asks for (seconds or an HTTP date), or undefined when absent or unreadable. */
+const DELTA_SECONDS = /^\d{1,10}$/;
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * The wait a `Retry-After` header asks for: whole seconds, or an HTTP date (IMF-fixdate).
+ * Undefined when absent or anything else (negative, a list, garbage): the caller backs off instead.
+ */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (DELTA_SECONDS.test(value)) return Number(value) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
+  const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Result = { response: Response };
-
-/**
- * Runs one call with a timeout per attempt, retrying idempotent methods. Each attempt is a whole
- * openapi-fetch call, so that no request has to be cloned and no extra Request is built.
- */
-async function withPolicy<T extends Result>(
-  method: string,
-  where: string,
-  policy: { timeoutMs: number } & Required<RetryOptions>,
-  userSignal: AbortSignal | undefined,
-  attempt: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const retries = IDEMPOTENT_METHODS.has(method) ? policy.retries : 0;
-  for (let tries = 0; ; tries += 1) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new WebhooksTimeoutError(method, where, policy.timeoutMs)), policy.timeoutMs);
-    const forwardAbort = () => controller.abort(userSignal?.reason);
-    if (userSignal?.aborted) forwardAbort();
-    else userSignal?.addEventListener("abort", forwardAbort, { once: true });
-    let result: T;
-    try {
-      result = await attempt(controller.signal);
-    } catch (error) {
-      if (controller.signal.reason instanceof WebhooksTimeoutError) throw controller.signal.reason;
-      if (userSignal?.aborted) throw error;
-      // openapi-fetch lets a SyntaxError escape when a 2xx body is not JSON.
-      if (error instanceof SyntaxError) throw new WebhooksResponseError("the API answered a body that is not valid JSON", { cause: error });
-      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS).
-      if (!(error instanceof TypeError)) throw error;
-      if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
-      await sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries));
-      continue;
-    } finally {
+/** Resolves after `ms`, or rejects with the signal's reason the moment it aborts. */
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
       clearTimeout(timer);
-      userSignal?.removeEventListener("abort", forwardAbort);
-    }
-    if (!RETRY_STATUSES.has(result.response.status) || tries >= retries) return result;
-    const wait = retryAfterMs(result.response.headers.get("Retry-After")) ?? policy.baseDelayMs * 2 ** tries;
-    await sleep(Math.min(policy.maxDelayMs, wait));
-  }
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+type Result = { response: Response; violations?: readonly ContractViolation[] };
+type Init = { signal?: AbortSignal | null } | undefined;
+interface Policy {
+  origin: string;
+  timeoutMs: number;
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
 }
 
 /**
- * A typed client for the Webhooks API: openapi-fetch over the spec's `paths`, which sends the
- * token, times out slow attempts and retries idempotent requests on 429, 502, 503, 504 and
- * network errors (never POST resend).
+ * One call: refuses bad parameters before anything is sent, then runs attempts, each a whole
+ * openapi-fetch call (nothing to clone), with its timeout, retrying only the operations the spec
+ * marks idempotent.
+ */
+async function run(method: string, path: unknown, init: Init, policy: Policy, invoke: (init: object) => Promise<Result>): Promise<Result> {
+  const operation = findOperation(method, path);
+  checkParameters(operation, init);
+  const where = `${policy.origin}${operation.entry.path}`;
+  const userSignal = init?.signal ?? undefined;
+  if (userSignal?.aborted) throw userSignal.reason;
+  const retries = operation.entry.idempotent ? policy.retries : 0;
+  const backoff = (tries: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries);
+  for (let tries = 0; ; tries += 1) {
+    const attempt = new Attempt(method, where, policy.timeoutMs, userSignal);
+    let result: Result;
+    try {
+      result = await invoke({ ...init, [ATTEMPT_KEY]: attempt });
+    } catch (error) {
+      if (attempt.timedOut) throw attempt.controller.signal.reason;
+      if (userSignal?.aborted) throw error;
+      if (error instanceof WebhooksContractError) throw error;
+      // A middleware's own request has no attempt: the timeout comes back as a DOMException.
+      if (error instanceof Error && error.name === "TimeoutError") throw new WebhooksTimeoutError(method, where, policy.timeoutMs);
+      // openapi-fetch lets a SyntaxError escape when a 2xx body is not JSON; its message quotes the body.
+      if (error instanceof SyntaxError) throw new WebhooksResponseError(`${method} ${where} answered ${attempt.status} with a body that is not valid JSON`);
+      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS).
+      if (!(error instanceof TypeError)) throw error;
+      if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
+      await wait(backoff(tries), userSignal);
+      continue;
+    } finally {
+      attempt.end();
+    }
+    result.violations = contractViolations(result.response);
+    if (tries >= retries || !RETRY_STATUSES.has(result.response.status)) return result;
+    await wait(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(tries)), userSignal);
+  }
+}
+
+const isDelay = (value: unknown, positive: boolean) => typeof value === "number" && Number.isFinite(value) && (positive ? value > 0 : value >= 0) && value <= MAX_TIMER_MS;
+
+function baseUrlOf(baseUrl: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof baseUrl === "string" ? new URL(baseUrl) : undefined;
+  } catch {
+    url = undefined;
+  }
+  requireOption(url !== undefined && (url.protocol === "http:" || url.protocol === "https:"), "baseUrl", "must be an http(s) URL");
+  requireOption(url!.username === "" && url!.password === "", "baseUrl", "must not hold credentials (user:password@): pass the token as `token`");
+  requireOption(url!.search === "" && url!.hash === "", "baseUrl", "must not have a query or a fragment");
+  return (baseUrl as string).replace(/\/+$/, "");
+}
+
+/**
+ * A typed client for the Webhooks API: openapi-fetch over the spec's `paths`. It sends the token,
+ * refuses path parameters that would change the endpoint, times out slow attempts, bounds answer
+ * bodies, follows no redirect, and retries the operations the spec marks idempotent on 429, 502,
+ * 503, 504 and network errors (never POST resend).
  *
  * @example
  * const client = createWebhooksClient({ baseUrl: "https://api.sandbox.socotra.com", token });
- * const { data, error } = await client.GET("/webhooks/{name}", { params: { path: { name: "policy-events" } } });
+ * const { data, error, violations } = await client.GET("/webhooks/{name}", { params: { path: { name: "policy-events" } } });
  */
 export function createWebhooksClient(options: WebhooksClientOptions): WebhooksClient {
-  const { baseUrl, token, timeoutMs = 30_000, retry = {} } = options;
-  requireOption(typeof baseUrl === "string" && /^https?:\/\/[^/]/.test(baseUrl), "baseUrl", "must be an http(s) URL");
-  requireOption(typeof token === "string" && token.trim() !== "", "token", "must be a non-empty string");
-  requireOption(Number.isFinite(timeoutMs) && timeoutMs > 0, "timeoutMs", "must be a positive number of milliseconds");
+  requireOption(options !== null && typeof options === "object", "options", "must be an object");
+  const { token, timeoutMs = 30_000, retry = {}, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = options;
+  const origin = baseUrlOf(options.baseUrl);
+  // Never quote the token: it is a secret even when it is wrong.
+  requireOption(
+    typeof token === "function" || isHeaderValue(token),
+    "token",
+    "must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters), or a function returning one",
+  );
+  requireOption(isDelay(timeoutMs, true), "timeoutMs", `must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`);
+  requireOption(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0, "maxResponseBytes", "must be a positive whole number of bytes");
+  requireOption(retry === false || (retry !== null && typeof retry === "object"), "retry", "must be an object or false");
   const retryPolicy = {
     retries: retry === false ? 0 : (retry.retries ?? 2),
     baseDelayMs: retry === false ? 0 : (retry.baseDelayMs ?? 250),
     maxDelayMs: retry === false ? 0 : (retry.maxDelayMs ?? 10_000),
   };
-  requireOption(Number.isInteger(retryPolicy.retries) && retryPolicy.retries >= 0, "retry.retries", "must be a non-negative integer");
-  requireOption(retryPolicy.baseDelayMs >= 0 && retryPolicy.maxDelayMs >= 0, "retry.baseDelayMs/maxDelayMs", "must be non-negative");
+  requireOption(Number.isSafeInteger(retryPolicy.retries) && retryPolicy.retries >= 0, "retry.retries", "must be a non-negative integer");
+  requireOption(isDelay(retryPolicy.baseDelayMs, false), "retry.baseDelayMs", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  requireOption(isDelay(retryPolicy.maxDelayMs, false), "retry.maxDelayMs", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  requireOption(options.fetch === undefined || typeof options.fetch === "function", "fetch", "must be a function");
 
-  const origin = baseUrl.replace(/\/+$/, "");
-  const client = createClient<paths>({ baseUrl: origin, headers: { Authorization: token }, ...(options.fetch && { fetch: options.fetch }) });
-  const policy = { timeoutMs, ...retryPolicy };
-  type Init = { signal?: AbortSignal } | undefined;
-  type Call = (url: string, init?: Init) => Promise<Result>;
-  for (const method of HTTP_METHODS) {
-    const call = client[method] as unknown as Call;
-    (client as unknown as Record<string, Call>)[method] = (url, init) =>
-      withPolicy(method, `${origin}${url}`, policy, init?.signal, (signal) => call(url, { ...init, signal }));
+  const client = createClient<paths>({
+    baseUrl: origin,
+    ...(typeof token === "string" && { headers: { Authorization: token } }),
+    fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
+  });
+  const policy: Policy = { origin, timeoutMs, ...retryPolicy };
+  const methods = client as unknown as Record<string, unknown>;
+  type Call = (url: unknown, init?: object) => Promise<Result>;
+  // Every verb openapi-fetch offers (GET, PUT, ... TRACE): a verb the spec lacks is refused by the table.
+  for (const verb of Object.keys(methods).filter((key) => /^[A-Z]+$/.test(key))) {
+    const call = methods[verb] as Call;
+    methods[verb] = (url: unknown, init?: Init) => run(verb, url, init, policy, (attemptInit) => call(url, attemptInit));
   }
-  const request = client.request as unknown as (method: string, url: string, init?: Init) => Promise<Result>;
-  (client as unknown as { request: typeof request }).request = (method, url, init) =>
-    withPolicy(method.toUpperCase(), `${origin}${url}`, policy, init?.signal, (signal) => request(method, url, { ...init, signal }));
-  return client;
+  const request = client.request as unknown as (method: string, url: unknown, init?: object) => Promise<Result>;
+  methods.request = (method: unknown, url: unknown, init?: Init) => {
+    const verb = String(method).toUpperCase();
+    return run(verb, url, init, policy, (attemptInit) => request(verb, url, attemptInit));
+  };
+  return client as unknown as WebhooksClient;
 }

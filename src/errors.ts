@@ -28,10 +28,77 @@ export class WebhooksNetworkError extends WebhooksContractError {
   }
 }
 
-/** A successful answer whose body is not the JSON its content type promises. */
+/** An answer the client cannot hand back: a success body that is not JSON, or a body over `maxResponseBytes`. Never quotes the body. */
 export class WebhooksResponseError extends WebhooksContractError {
   override name = "WebhooksResponseError";
   constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The answer's body grew past the client's `maxResponseBytes`; reading stopped there. */
+export class WebhooksResponseTooLargeError extends WebhooksResponseError {
+  override name = "WebhooksResponseTooLargeError";
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly maxResponseBytes: number,
+  ) {
+    super(`${method} ${url} answered a body larger than maxResponseBytes (${maxResponseBytes} bytes); reading stopped there`);
+  }
+}
+
+/**
+ * A request the client refused to send: a path parameter the URL parser would rewrite (`.`, `..`)
+ * or that breaks the spec's rules, a missing parameter, an operation the API does not have, or a
+ * token no header can carry. Nothing was sent. Never quotes the value.
+ */
+export class WebhooksRequestError extends WebhooksContractError {
+  override name = "WebhooksRequestError";
+  constructor(
+    readonly method: string,
+    /** The path template, e.g. `/webhooks/{name}`. */
+    readonly path: string,
+    /** The parameter or option at fault (`name`, `transactionId`, `limit`, `token`), or null for the operation itself. */
+    readonly parameter: string | null,
+    /** The rule it broke, e.g. `minLength`, `dot-segment`, `required`, `operation`. */
+    readonly rule: string,
+    detail: string,
+  ) {
+    super(`${method} ${path}: ${parameter === null ? "" : `\`${parameter}\` `}${detail}; nothing was sent`);
+  }
+}
+
+/**
+ * The API answered a redirect. The client follows none: a redirect would carry the token and the
+ * body to wherever `Location` points. Usually `baseUrl` is wrong (http for https, another host).
+ */
+export class WebhooksRedirectError extends WebhooksContractError {
+  override name = "WebhooksRedirectError";
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    /** The origin `Location` points to (`https://example.com`), or null when the answer gave none. */
+    readonly targetOrigin: string | null,
+  ) {
+    super(
+      `${method} ${url} answered a redirect (${status}) to ${targetOrigin ?? "no Location"}; redirects are not followed: check \`baseUrl\``,
+    );
+  }
+}
+
+/** `iterateDivertedEvents` stopped on a page it cannot trust, or at `maxPages`. */
+export class WebhooksPaginationError extends WebhooksContractError {
+  override name = "WebhooksPaginationError";
+  constructor(
+    /** `repeated-page`, `page-too-long`, `invalid-page` or `max-pages`. */
+    readonly reason: "repeated-page" | "page-too-long" | "invalid-page" | "max-pages",
+    /** The `offset` of the page at fault. */
+    readonly offset: number,
+    message: string,
+    options?: { cause: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -2,17 +2,18 @@
 export type * from "../generated/schema.js";
 export type { DivertedEvent, DivertedEventsPage, FailureAlert, SuspensionAlert, Webhook, WebhookDelivery, WebhookList } from "./types.js";
 export { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
-export { createWebhooksClient, retryAfterMs, type RetryOptions, type WebhooksClient, type WebhooksClientOptions } from "./client.js";
-export { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 export {
-  createWebhookReceiver,
-  type IncomingDelivery,
-  type ReceiverAnswer,
-  type ReceiverOptions,
-  type WebhookPattern,
-  type WebhookReceiver,
-} from "./receiver.js";
-export { createNodeHandler, type NodeRequestLike, type NodeResponseLike } from "./node-handler.js";
+  contractViolations,
+  createWebhooksClient,
+  retryAfterMs,
+  type ContractViolation,
+  type RetryOptions,
+  type WebhooksCallResult,
+  type WebhooksClient,
+  type WebhooksClientOptions,
+} from "./client.js";
+export { WEBHOOK_EXAMPLES } from "../generated/examples.js";
+export * from "./receiver/index.js";
 export { sampleDelivery, sendSampleEvents, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
 export { iterateDivertedEvents, type IterateDivertedEventsOptions } from "./pagination.js";
 export {
@@ -23,6 +24,7 @@ export {
   parseWebhookPayload,
   parseWebhookSuspendedData,
   schemas,
+  validate,
   type ParseOptions,
   type SchemaName,
   type StandardSchemaV1,
@@ -32,7 +34,12 @@ export {
   WebhooksApiError,
   WebhooksContractError,
   WebhooksNetworkError,
+  WebhooksPaginationError,
+  WebhooksRedirectError,
+  WebhooksRequestError,
   WebhooksResponseError,
+  WebhooksResponseTooLargeError,
   WebhooksTimeoutError,
   type ContractIssue,
 } from "./errors.js";
+export { toWebhookRequest } from "./webhook-request.js";

@@ -1,35 +1,75 @@
 import type { WebhookDivertedEventResponse } from "../generated/schema.js";
 import type { WebhooksClient } from "./client.js";
-import { WebhooksApiError } from "./errors.js";
+import { queryParameterRule } from "./client/operations.js";
+import { ContractValidationError, WebhooksApiError, WebhooksPaginationError } from "./errors.js";
+import { parse } from "./validation.js";
 
 export interface IterateDivertedEventsOptions {
-  /** Events asked for per request (`limit`). Default 100. */
+  /** Events asked for per request (`limit`), within the spec's bounds for `limit`. Default 100. */
   pageSize?: number;
+  /** Stop with a WebhooksPaginationError rather than ask for more pages than this. Default 1,000. */
+  maxPages?: number;
+  /** Cancels the page request in flight and ends the iteration. */
+  signal?: AbortSignal;
 }
+
+const limitRule = queryParameterRule("listDivertedEvents", "limit");
+const MIN_PAGE = limitRule?.minimum ?? 1;
+const MAX_PAGE = limitRule?.maximum ?? Number.MAX_SAFE_INTEGER;
+
+const identity = (events: readonly WebhookDivertedEventResponse[]) => JSON.stringify(events.map((event) => [event.eventId, event.transactionId]));
 
 /**
  * Every diverted event of a webhook, fetched page by page with `limit`/`offset` until the
- * platform answers a page shorter than `pageSize`.
+ * platform answers a page shorter than `pageSize`. Each page is validated against the contract.
+ *
+ * Acting on events while iterating (resend, delete) may shift later pages, if the platform removes
+ * them from the list (undocumented): collect the ids first, then act.
  *
  * @example
  * for await (const event of iterateDivertedEvents(client, "policy-events")) console.log(event.transactionId);
  * @throws WebhooksApiError when a page request answers an error status.
+ * @throws WebhooksPaginationError when a page repeats the previous one (a server ignoring `offset`),
+ *   holds more events than asked, breaks the contract, or `maxPages` is reached.
  */
 export async function* iterateDivertedEvents(
   client: WebhooksClient,
   name: string,
   options: IterateDivertedEventsOptions = {},
 ): AsyncGenerator<WebhookDivertedEventResponse, void, undefined> {
-  const pageSize = options.pageSize ?? 100;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new TypeError("iterateDivertedEvents: `pageSize` must be a positive integer");
-  for (let offset = 0; ; offset += pageSize) {
+  const { pageSize = 100, maxPages = 1000, signal } = options;
+  if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE || pageSize > MAX_PAGE) {
+    throw new TypeError(`iterateDivertedEvents: \`pageSize\` must be an integer from ${MIN_PAGE} to ${MAX_PAGE} (the spec's bounds for \`limit\`)`);
+  }
+  if (!Number.isSafeInteger(maxPages) || maxPages < 1) throw new TypeError("iterateDivertedEvents: `maxPages` must be a positive integer");
+  let previous: string | undefined;
+  for (let page = 0, offset = 0; ; page += 1, offset += pageSize) {
+    if (page >= maxPages) {
+      throw new WebhooksPaginationError("max-pages", offset, `listing diverted events stopped after maxPages (${maxPages}) full pages; raise \`maxPages\` to read further`);
+    }
     const { data, error, response } = await client.GET("/webhooks/{name}/diverted", {
       params: { path: { name }, query: { limit: pageSize, offset } },
+      ...(signal && { signal }),
     });
     if (data === undefined) {
-      throw new WebhooksApiError(response.status, error, `listing diverted events of "${name}" failed with status ${response.status}`);
+      throw new WebhooksApiError(response.status, error, `listing diverted events failed with status ${response.status} (offset ${offset})`);
     }
-    yield* data.events;
-    if (data.events.length < pageSize) return;
+    let events: readonly WebhookDivertedEventResponse[];
+    try {
+      events = parse("WebhookDivertedEventsResponse", data).events;
+    } catch (invalid) {
+      if (!(invalid instanceof ContractValidationError)) throw invalid;
+      throw new WebhooksPaginationError("invalid-page", offset, `the page at offset ${offset} breaks the contract: ${invalid.message}`, { cause: invalid });
+    }
+    if (events.length > pageSize) {
+      throw new WebhooksPaginationError("page-too-long", offset, `the page at offset ${offset} holds ${events.length} events, more than the ${pageSize} asked for`);
+    }
+    const current = identity(events);
+    if (events.length > 0 && current === previous) {
+      throw new WebhooksPaginationError("repeated-page", offset, `the page at offset ${offset} repeats the previous page: the server seems to ignore \`offset\``);
+    }
+    previous = current;
+    yield* events;
+    if (events.length < pageSize) return;
   }
 }

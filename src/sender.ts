@@ -1,43 +1,69 @@
 // Sends contract-valid sample deliveries to a receiver under development, the way `stripe trigger`
-// does for Stripe receivers: built from the spec's examples, varied per event type.
+// does for Stripe receivers: built from the spec's examples, varied per event type, each built
+// as it is sent so that a long run holds only what is in flight.
+import { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
+import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
+import { parse, type SchemaName } from "./validation.js";
+
+/** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
+const ALERTS = { failure: "failureAlert", suspended: "suspensionAlert" } as const;
+export type AlertKind = keyof typeof ALERTS;
 
 export interface SendSampleEventsOptions {
-  /** The receiver's URL (http or https). */
+  /** The receiver's URL (http or https, without credentials). */
   url: string;
   /** Event types to send. Default `["policy.issue"]`. */
   types?: readonly WebhookEventType[];
+  /** Send this alert body (one per type) instead of event deliveries. */
+  alert?: AlertKind;
   /** Deliveries per type. Default 1. */
   count?: number;
-  /** Deliveries in flight at once. Default 1. */
+  /** Deliveries in flight at once, at most 10,000. Default 1. */
   concurrency?: number;
-  /** Extra headers on every delivery (for example what your integration's `headers` would add). */
+  /** Extra headers on every delivery (for example what your integration's `headers` would add). Never printed. */
   headers?: Record<string, string>;
+  /** Replaces the event's `data` (event deliveries) or `eventData` (failure alerts). */
+  data?: Record<string, unknown>;
+  /** Sets a field by its dotted path (`data.policyLocator`, `username`), as `stripe trigger --override` does. */
+  overrides?: Record<string, unknown>;
   /** Give up on a delivery after this long. Default 10,000 ms. */
   timeoutMs?: number;
-  fetch?: (request: Request) => Promise<Response>;
+  /** Called with each delivery's result as it completes. */
+  onDelivery?: (delivery: SentDelivery) => void;
+  /** How many results `deliveries` keeps (the first ones). Default 1,000. */
+  keepDeliveries?: number;
+  fetch?: (url: URL, init: RequestInit) => Promise<Response>;
 }
 
 export interface SentDelivery {
   type: string;
   id: string;
-  /** The receiver's status, or null when it gave no HTTP answer. */
+  /** The receiver's status (a 3xx too: redirects are never followed), or null when it gave no HTTP answer. */
   status: number | null;
   ms: number;
-  /** Why a delivery without an HTTP answer failed. */
+  /** Why a delivery without an HTTP answer failed, e.g. `ECONNREFUSED (connection refused)`. */
   error?: string;
 }
 
 export interface SendReport {
+  /** The first `keepDeliveries` results, in completion order. */
   deliveries: SentDelivery[];
+  /** Deliveries sent. */
+  sent: number;
   /** Deliveries that got no 2xx. */
   failures: number;
-  /** Latency percentiles (nearest rank), for more than one delivery. */
+  /** Latency percentiles (within 1%), for more than one delivery. */
   latencyMs?: { p50: number; p90: number; p99: number; max: number };
 }
 
 const examples = WEBHOOK_EXAMPLES.eventDelivery;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** A receiver's answer is read up to this many bytes, then dropped. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** Each delivery in flight holds a socket: past this, a run exhausts the machine, not the receiver. */
+const MAX_CONCURRENCY = 10_000;
 
 /** A contract-valid delivery of `type`: the spec's example of the same entity (or the first), with fresh ids and time. */
 export function sampleDelivery(type: WebhookEventType, sequence = 0): WebhookPayload {
@@ -54,61 +80,208 @@ export function sampleDelivery(type: WebhookEventType, sequence = 0): WebhookPay
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**
- * POSTs sample deliveries to `url` and reports each answer.
- * @throws TypeError for a URL that is not http(s) or a count or concurrency that is not a positive integer.
+ * The event types `patterns` name: an exact type, `all`, or an entity wildcard (`claim.*`,
+ * `policy.quote.*`). @throws TypeError naming an unknown pattern and the closest known type.
+ */
+export function selectEventTypes(patterns: readonly string[]): WebhookEventType[] {
+  const selected: WebhookEventType[] = [];
+  for (const pattern of patterns) {
+    const matches =
+      pattern === "all"
+        ? WEBHOOK_EVENT_TYPES
+        : pattern.endsWith(".*")
+          ? WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith(pattern.slice(0, -1)))
+          : WEBHOOK_EVENT_TYPES.filter((type) => type === pattern);
+    if (matches.length === 0) {
+      const closest = [...WEBHOOK_EVENT_TYPES].sort((a, b) => distance(pattern, a) - distance(pattern, b))[0];
+      throw new TypeError(`unknown event type(s): ${pattern.slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest!.split(".")[0]}.*", or "all")`);
+    }
+    selected.push(...matches);
+  }
+  return selected;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  if (keys.some((key) => key === "" || FORBIDDEN_KEYS.has(key))) throw new TypeError(`override "${path.slice(0, 100)}" is not a dotted field path (no empty parts, __proto__, constructor or prototype)`);
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (next === null || typeof next !== "object" || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1)!] = value;
+}
+
+/** How to build the delivery of one type, and the schema it must meet. */
+function builderFor(options: SendSampleEventsOptions): { schema: SchemaName; build: (type: WebhookEventType, sequence: number) => { id: string; body: Record<string, unknown> } } {
+  const { alert, data, overrides } = options;
+  const shape = (body: Record<string, unknown>) => {
+    for (const [path, value] of Object.entries(overrides ?? {})) setPath(body, path, structuredClone(value));
+    return body;
+  };
+  if (alert === undefined) {
+    return {
+      schema: "WebhookPayload",
+      build: (type, sequence) => {
+        const payload = sampleDelivery(type, sequence) as unknown as Record<string, unknown>;
+        if (data !== undefined) payload.data = structuredClone(data);
+        return { id: payload.id as string, body: shape(payload) };
+      },
+    };
+  }
+  if (!Object.hasOwn(ALERTS, alert)) throw new TypeError(`\`alert\` must be one of ${Object.keys(ALERTS).join(", ")}`);
+  const outbound = OUTBOUND_WEBHOOKS.find((webhook) => webhook.name === ALERTS[alert])!;
+  const example = WEBHOOK_EXAMPLES[outbound.name][0] as Record<string, unknown>;
+  return {
+    schema: outbound.schema,
+    build: (type, sequence) => {
+      const body = structuredClone(example);
+      if ("eventData" in body) body.eventData = structuredClone(data) ?? sampleDelivery(type, sequence).data;
+      if ("event" in body) body.event = type;
+      return { id: `${alert}-${sequence}`, body: shape(body) };
+    },
+  };
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  const plain: Record<string, string> = {
+    ECONNREFUSED: "connection refused: is the receiver running on that port?",
+    ECONNRESET: "connection reset by the receiver",
+    ENOTFOUND: "host not found",
+    EAI_AGAIN: "host name lookup failed",
+  };
+  if (typeof code === "string") return Object.hasOwn(plain, code) ? `${code} (${plain[code]})` : code;
+  // fetch's own messages can quote the URL or a header value: only a few plain words pass.
+  const reason = (error as { cause?: { message?: unknown } }).cause?.message;
+  return typeof reason === "string" && /^[a-z ]{1,40}$/i.test(reason) ? `no HTTP answer: ${reason}` : "no HTTP answer";
+}
+
+/** Latencies in buckets 1% wide: percentiles in bounded memory, whatever the count. */
+class LatencyHistogram {
+  private readonly counts = new Map<number, number>();
+  count = 0;
+  max = 0;
+  add(ms: number): void {
+    const bucket = Math.ceil(Math.log(Math.max(ms, 0.001) / 0.001) / Math.log(1.01));
+    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+    this.count += 1;
+    this.max = Math.max(this.max, ms);
+  }
+  percentile(p: number): number {
+    const rank = Math.max(1, Math.ceil((p / 100) * this.count));
+    let seen = 0;
+    for (const bucket of [...this.counts.keys()].sort((a, b) => a - b)) {
+      seen += this.counts.get(bucket)!;
+      if (seen >= rank) return Math.min(this.max, 0.001 * 1.01 ** bucket);
+    }
+    return this.max;
+  }
+}
+
+async function drain(response: Response): Promise<void> {
+  if (response.body === null) return;
+  // A declared length bounds the body (unless compressed): read it whole, the fast way.
+  const length = response.headers.get("content-length");
+  if (length !== null && Number(length) <= MAX_ANSWER_BYTES && response.headers.get("content-encoding") === null) {
+    await response.arrayBuffer();
+    return;
+  }
+  let read = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    read += chunk.byteLength;
+    if (read > MAX_ANSWER_BYTES) break; // leaving the loop cancels the rest
+  }
+}
+
+/**
+ * POSTs sample deliveries to `url` and reports each answer. Each delivery is built as it is sent,
+ * with one fetch call and one signal; no redirect is followed (a 3xx is the delivery's answer).
+ * @throws TypeError for a URL that is not http(s) or holds credentials, a bad count, concurrency,
+ *   header or override; ContractValidationError when `data` or `overrides` break the contract.
  */
 export async function sendSampleEvents(options: SendSampleEventsOptions): Promise<SendReport> {
-  const { url, types = ["policy.issue"], count = 1, concurrency = 1, headers = {}, timeoutMs = 10_000 } = options;
+  const { url, types = ["policy.issue"], count = 1, concurrency = 1, headers = {}, timeoutMs = 10_000, keepDeliveries = 1000, onDelivery } = options;
   let target: URL;
   try {
     target = new URL(url);
   } catch {
-    throw new TypeError(`sendSampleEvents: \`url\` must be an http(s) URL, got "${url}"`);
+    throw new TypeError("sendSampleEvents: `url` must be an http(s) URL, and this one does not parse");
   }
   if (target.protocol !== "http:" && target.protocol !== "https:") {
     throw new TypeError(`sendSampleEvents: \`url\` must be an http(s) URL, got a ${target.protocol} URL`);
   }
+  if (target.username !== "" || target.password !== "") throw new TypeError("sendSampleEvents: `url` must not hold credentials (user:password@): send them with `headers`");
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new TypeError(`sendSampleEvents: \`${name}\` must be a positive integer`);
+    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`sendSampleEvents: \`${name}\` must be a positive integer`);
   }
-  const doFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const queue = Array.from({ length: count }, (_, round) => types.map((type, i) => sampleDelivery(type, round * types.length + i))).flat();
-  const deliveries: SentDelivery[] = [];
-
-  async function send(payload: WebhookPayload) {
-    const started = performance.now();
-    const sent: SentDelivery = { type: payload.type, id: payload.id, status: null, ms: 0 };
+  if (concurrency > MAX_CONCURRENCY) throw new TypeError(`sendSampleEvents: \`concurrency\` must be at most ${MAX_CONCURRENCY}`);
+  if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw new TypeError("sendSampleEvents: `keepDeliveries` must be a non-negative integer");
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${2 ** 31 - 1}`);
+  const sentHeaders = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
     try {
-      const response = await doFetch(
-        new Request(target, {
-          method: "POST",
-          headers: { ...headers, "content-type": "application/json" },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(timeoutMs),
-        }),
-      );
-      await response.arrayBuffer();
+      sentHeaders.set(name, value);
+    } catch {
+      throw new TypeError(`sendSampleEvents: header "${/^[!#$%&'*+.^_`|~\w-]{1,100}$/.test(name) ? name : "(unprintable name)"}" has a name or value no HTTP header can carry`);
+    }
+  }
+  sentHeaders.set("content-type", "application/json");
+  const headerList = Object.fromEntries(sentHeaders);
+  const { schema, build } = builderFor(options);
+  // Shaped payloads are checked once per type before anything is sent.
+  for (const type of new Set(types)) parse(schema, build(type, 0).body);
+
+  const doFetch = options.fetch ?? fetch;
+  const deliveries: SentDelivery[] = [];
+  const latency = new LatencyHistogram();
+  let failures = 0;
+  const total = count * types.length;
+  let next = 0;
+
+  async function send(sequence: number) {
+    const type = types[sequence % types.length]!;
+    const { id, body } = build(type, sequence);
+    const started = performance.now();
+    const sent: SentDelivery = { type, id, status: null, ms: 0 };
+    // One controller and one timer per delivery: cheaper than AbortSignal.timeout's.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+    try {
+      const response = await doFetch(target, { method: "POST", headers: headerList, redirect: "manual", body: JSON.stringify(body), signal: controller.signal });
       sent.status = response.status;
+      await drain(response);
     } catch (error) {
-      sent.error = error instanceof Error ? error.message : String(error);
+      if (sent.status === null) sent.error = describeFailure(error, timeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
     sent.ms = performance.now() - started;
-    deliveries.push(sent);
+    latency.add(sent.ms);
+    if (sent.status === null || sent.status < 200 || sent.status > 299) failures += 1;
+    if (deliveries.length < keepDeliveries) deliveries.push(sent);
+    onDelivery?.(sent);
   }
 
-  let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      while (next < queue.length) await send(queue[next++]!);
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) await send(next++);
     }),
   );
-  const failures = deliveries.filter((d) => d.status === null || d.status < 200 || d.status > 299).length;
-  if (deliveries.length < 2) return { deliveries, failures };
-  const sorted = deliveries.map((d) => d.ms).sort((a, b) => a - b);
-  return { deliveries, failures, latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1)! } };
+  const report: SendReport = { deliveries, sent: total, failures };
+  if (total < 2) return report;
+  return { ...report, latencyMs: { p50: latency.percentile(50), p90: latency.percentile(90), p99: latency.percentile(99), max: latency.max } };
 }

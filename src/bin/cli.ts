@@ -20,3 +20,19 @@ export function parseCommandLine<const T extends Options>(usage: string, options
     return fail(usage, (error as Error).message);
   }
 }
+
+/**
+ * Runs `stop` on SIGINT, SIGTERM or SIGHUP, and when this process is handed to another parent
+ * (its parent died, even by SIGKILL): a long-running bin never outlives whoever started it.
+ */
+export function stopWithParent(stop: () => Promise<void>): void {
+  const parent = process.ppid;
+  let stopping = false;
+  const once = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().finally(() => process.exit(0));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, once);
+  setInterval(() => process.ppid !== parent && once(), 250);
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // socotra-webhooks-mock: the package's Prism mock from the command line.
-import { fail, parseCommandLine } from "./cli.js";
+import { fail, parseCommandLine, stopWithParent } from "./cli.js";
 import { MockServerError, startMockServer } from "../testing.js";
 
 const usage = `Usage: socotra-webhooks-mock [--port N] [--host H] [--dynamic] [--seed S] [--no-errors]
@@ -27,9 +27,7 @@ try {
   console.log(`Mock of the Webhooks API: ${mock.url}`);
   console.log(`Try: curl -H "Authorization: any-token" ${mock.url}/webhooks`);
   console.log("Ctrl-C stops it.");
-  const stop = () => void mock.stop().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopWithParent(mock.stop);
 } catch (error) {
   console.error(error instanceof MockServerError ? error.message : error);
   process.exit(1);

@@ -6,7 +6,8 @@ import { verifyDeployment } from "../verify.js";
 const usage = `Usage: socotra-webhooks-verify --upstream URL [--token TOKEN] [--name NAME ...]
 
 Calls every read-only operation of the Webhooks API through Prism's validating proxy and reports
-each request or response that breaks the contract. Exit status 1 when any does.
+each request or response that breaks the contract. Exit status 1 when any does, when the upstream
+is unreachable or redirects, refuses the token (401, 403), fails (5xx), or no call succeeds.
   --upstream URL   the deployment, e.g. https://api.sandbox.socotra.com
   --token TOKEN    the Account API token (default: $SOCOTRA_TOKEN); never printed
   --name NAME      a webhook to check (repeatable; default: the first five listed)`;
@@ -20,14 +21,17 @@ if (!values.upstream || !/^https?:\/\/[^/]/.test(values.upstream)) fail(usage, "
 if (!values.token) fail(usage, "--token (or SOCOTRA_TOKEN) is required");
 
 try {
-  const calls = await verifyDeployment({ upstream: values.upstream, token: values.token, ...(values.name && { names: values.name }) });
+  const { calls, failures } = await verifyDeployment({ upstream: values.upstream, token: values.token, ...(values.name && { names: values.name }) });
   for (const call of calls) {
-    console.log(`${call.violations.length === 0 ? "✓" : "✗"} ${call.operationId} ${call.method} ${call.path} → ${call.status}`);
+    const good = call.violations.length === 0 && call.problem === undefined && call.status !== null && call.status < 300;
+    console.log(`${good ? "✓" : "✗"} ${call.operationId} ${call.method} ${call.path} → ${call.status ?? "no answer"}`);
+    if (call.problem) console.log(`    ${call.problem}`);
     for (const violation of call.violations) console.log(`    ${violation.location}: ${violation.message}`);
   }
   const broken = calls.filter((call) => call.violations.length > 0).length;
   console.log(`\n${calls.length} call(s), ${broken} breaking the contract`);
-  process.exitCode = broken > 0 ? 1 : 0;
+  for (const failure of failures) console.error(`verify: FAILED: ${failure}`);
+  process.exitCode = failures.length > 0 ? 1 : 0;
 } catch (error) {
   console.error(`verify: ${(error as Error).message}`);
   process.exitCode = 1;

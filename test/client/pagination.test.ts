@@ -1,6 +1,7 @@
-// iterateDivertedEvents pages with limit/offset until a short page.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createWebhooksClient, iterateDivertedEvents, WebhooksApiError } from "../../src/index.js";
+// iterateDivertedEvents pages with limit/offset until a short page, and stops on a page it cannot trust.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../generated/operations.js";
+import { createWebhooksClient, iterateDivertedEvents, WebhooksApiError, WebhooksPaginationError } from "../../src/index.js";
 import { json, startTestServer } from "./test-server.js";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -58,5 +59,85 @@ it("throws WebhooksApiError with the status when a page fails", async () => {
 });
 
 it("refuses a page size that is not a positive integer", async () => {
-  await expect(iterateDivertedEvents(client(), "w", { pageSize: 0 }).next()).rejects.toThrow(/`pageSize` must be a positive integer/);
+  await expect(iterateDivertedEvents(client(), "w", { pageSize: 0 }).next()).rejects.toThrow(/`pageSize` must be an integer from/);
+});
+
+describe("pages it cannot trust end the iteration with a typed error", () => {
+  it("a server that ignores offset: the repeated page", async () => {
+    server.answer((_request, response) => json(response, 200, { webhookName: "w", events: [event(0), event(1)] }));
+    const error = await collect(iterateDivertedEvents(client(), "w", { pageSize: 2 })).catch((thrown) => thrown);
+    expect(error).toBeInstanceOf(WebhooksPaginationError);
+    expect(error).toMatchObject({ reason: "repeated-page", offset: 2 });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("a page longer than asked", async () => {
+    server.answer((_request, response) => json(response, 200, { webhookName: "w", events: [event(0), event(1), event(2)] }));
+    await expect(collect(iterateDivertedEvents(client(), "w", { pageSize: 2 }))).rejects.toMatchObject({ reason: "page-too-long", offset: 0 });
+  });
+
+  it("a page that breaks the contract, naming the field", async () => {
+    server.answer((_request, response) => json(response, 200, { webhookName: "w", events: [{ ...event(0), eventId: 7 }] }));
+    const error = await collect(iterateDivertedEvents(client(), "w")).catch((thrown) => thrown);
+    expect(error).toMatchObject({ name: "WebhooksPaginationError", reason: "invalid-page" });
+    expect(error.message).toContain("/events/0/eventId");
+  });
+
+  it("maxPages", async () => {
+    server.answer((request, response) => {
+      const offset = Number(new URL(request.url, "http://x").searchParams.get("offset"));
+      json(response, 200, { webhookName: "w", events: [event(offset)] });
+    });
+    await expect(collect(iterateDivertedEvents(client(), "w", { pageSize: 1, maxPages: 3 }))).rejects.toMatchObject({ reason: "max-pages", offset: 3 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("refuses page sizes outside the spec's bounds for limit, and a bad maxPages", async () => {
+    const limit = OPERATIONS.find((operation) => operation.operationId === "listDivertedEvents")!.queryParameters.find((parameter) => parameter.name === "limit")!;
+    await expect(iterateDivertedEvents(client(), "w", { pageSize: limit.maximum! + 1 }).next()).rejects.toThrow(`from ${limit.minimum} to ${limit.maximum}`);
+    await expect(iterateDivertedEvents(client(), "w", { maxPages: 0 }).next()).rejects.toThrow(/`maxPages`/);
+  });
+});
+
+describe("the README's resend recipe", () => {
+  // A platform where resending an event removes it from the diverted list (undocumented either way).
+  function removingServer(total: number) {
+    const diverted = Array.from({ length: total }, (_, n) => event(n));
+    const resent: string[] = [];
+    server.answer((request, response) => {
+      const url = new URL(request.url, "http://x");
+      const resend = /^\/webhooks\/w\/diverted\/([^/]+)\/resend$/.exec(url.pathname);
+      if (request.method === "POST" && resend) {
+        const transactionId = decodeURIComponent(resend[1]!);
+        resent.push(transactionId);
+        diverted.splice(diverted.findIndex((item) => item.transactionId === transactionId), 1);
+        return response.writeHead(200).end();
+      }
+      const [limit, offset] = [Number(url.searchParams.get("limit")), Number(url.searchParams.get("offset"))];
+      json(response, 200, { webhookName: "w", events: diverted.slice(offset, offset + limit) });
+    });
+    return resent;
+  }
+
+  it("resends every event once when resending removes it", async () => {
+    const resent = removingServer(7);
+    const webhooks = client();
+    // As in README.md: collect the ids first, then act.
+    const transactionIds = new Set<string>();
+    for await (const event of iterateDivertedEvents(webhooks, "w", { pageSize: 2 })) transactionIds.add(event.transactionId);
+    for (const transactionId of transactionIds) {
+      const { response } = await webhooks.POST("/webhooks/{name}/diverted/{transactionId}/resend", { params: { path: { name: "w", transactionId } } });
+      if (!response.ok) throw new Error(`resend ${transactionId}: ${response.status}`);
+    }
+    expect(resent.sort()).toEqual(Array.from({ length: 7 }, (_, n) => `tx-${n}`).sort());
+  });
+
+  it("(why: acting while iterating skips events on such a platform)", async () => {
+    const resent = removingServer(7);
+    const webhooks = client();
+    for await (const event of iterateDivertedEvents(webhooks, "w", { pageSize: 2 })) {
+      await webhooks.POST("/webhooks/{name}/diverted/{transactionId}/resend", { params: { path: { name: "w", transactionId: event.transactionId } } });
+    }
+    expect(resent.length).toBeLessThan(7);
+  });
 });

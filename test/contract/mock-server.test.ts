@@ -1,5 +1,5 @@
 // startMockServer and the socotra-webhooks-mock bin: a clear message for a port in use or a
-// missing Prism, and stop() that leaves no process behind.
+// missing Prism, and stop() that leaves no process behind. Signals: mock-lifecycle.test.ts.
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => taken.close(resolve)));
 
-describe("startMockServer", () => {
+describe("startMockServer", { timeout: 60_000 }, () => {
   it("refuses a port in use with a clear MockServerError", async () => {
     await expect(startMockServer({ port: takenPort })).rejects.toThrow(new MockServerError(`port ${takenPort} on 127.0.0.1 is already in use: stop what listens there or choose another port`));
   });
@@ -36,13 +36,16 @@ describe("startMockServer", () => {
     await expect(fetch(`${mock.url}/webhooks`)).rejects.toThrow();
   });
 
-  it("says what to install when Prism is missing", async () => {
+  it("imports without Prism, and says what to install when a server starts", async () => {
     // The compiled testing entry, alone in a folder where no @stoplight/prism-cli can be found.
     const lonely = await mkdtemp(join(tmpdir(), "no-prism-"));
     try {
-      await cp(join(root, "dist", "testing.js"), join(lonely, "dist", "testing.js"));
-      const result = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(join(lonely, "dist", "testing.js"))})`]).catch((error) => error);
-      expect(result.stderr).toContain("needs Prism, an optional peer dependency that is not installed. Install it with: npm install --save-dev @stoplight/prism-cli@5.14.2");
+      for (const file of ["testing.js", "mock/prism.js"]) await cp(join(root, "dist", file), join(lonely, "dist", file));
+      const entry = JSON.stringify(join(lonely, "dist", "testing.js"));
+      const script = `const { startMockServer } = await import(${entry}); console.log("imported"); await startMockServer().catch((error) => console.error(error.name, error.message));`;
+      const result = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script]);
+      expect(result.stdout).toBe("imported\n");
+      expect(result.stderr).toContain("MockServerError socotra-webhooks-contract/testing needs Prism, an optional peer dependency that is not installed. Install it with: npm install --save-dev @stoplight/prism-cli@5.14.2");
     } finally {
       await rm(lonely, { recursive: true, force: true });
     }

@@ -55,7 +55,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe("the packed package", () => {
   it("ships the ES and CommonJS runtimes with their types, the bundled spec and docs, and nothing from the source tree", () => {
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.cjs", "dist/index.d.cts", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.cts", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.cjs", "dist/index.d.cts", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.cts", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "dist/bin/socotra-webhooks.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
       expect(tarballFiles).toContain(file);
     }
     expect(tarballFiles.filter((file) => /^(src|test|openapi|scripts|\.ci)\//.test(file) || file.endsWith(".map"))).toEqual([]);
@@ -130,9 +130,9 @@ describe("the packed package", () => {
     });
   });
 
-  it("depends at run time on openapi-fetch only", async () => {
+  it("depends at run time on openapi-fetch and the command line's libraries only", async () => {
     const installedManifest = JSON.parse(await readFile(join(installed(project), "package.json"), "utf8"));
-    expect(Object.keys(installedManifest.dependencies)).toEqual(["openapi-fetch"]);
+    expect(Object.keys(installedManifest.dependencies)).toEqual(["cli-progress", "commander", "openapi-fetch", "yaml"]);
     expect(installedManifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
   });
 

@@ -17,7 +17,7 @@ import {
 } from "../../src/index.js";
 
 const received: WebhookPayload[] = [];
-const receiver = createWebhookReceiver({ maxBytes: 64 * 1024 })
+const receiver = createWebhookReceiver({ maxBytes: 64 * 1024, onError: () => undefined })
   .on("*", (event) => void received.push(event))
   .on("claim.discard", () => {
     throw new Error("handler bug");
@@ -95,7 +95,7 @@ describe("malformed bodies over loopback", () => {
     await new Promise<void>((resolve) => parsing.listen(0, "127.0.0.1", resolve));
     const response = await fetch(`http://127.0.0.1:${(parsing.address() as AddressInfo).port}`, {
       method: "POST",
-      headers: { "content-type": "text/plain" }, // the middleware decided it was JSON
+      headers: { "content-type": "application/json" },
       body: JSON.stringify(sampleDelivery("policy.renew")),
     });
     await new Promise((resolve) => parsing.close(resolve));

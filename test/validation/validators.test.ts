@@ -9,8 +9,10 @@ import {
   parseWebhookPayload,
   parseWebhookSuspendedData,
   schemas,
+  validate,
   type SchemaName,
 } from "../../src/index.js";
+import { Readable } from "node:stream";
 import payload from "./fixtures/payload.json" with { type: "json" };
 
 type Json = Record<string, any>;
@@ -136,5 +138,45 @@ describe("the receiving helpers", () => {
 
   it("refuse an unknown schema name with a TypeError", () => {
     expect(() => parse("Nope" as SchemaName, {})).toThrow(/unknown schema name "Nope"/);
+  });
+
+  it("look names up as own properties only: prototype names are unknown schemas, never a pass", () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "ROOT_TYPES"]) {
+      expect(() => parse(name as SchemaName, payload)).toThrow(new TypeError(`parse: unknown schema name "${name}"; expected one of the spec's component schemas, such as "WebhookPayload"`));
+      expect(() => validate(name as SchemaName, payload)).toThrow(TypeError);
+      expect(Object.hasOwn(schemas, name)).toBe(false);
+      expect((schemas as Record<string, unknown>)[name]).toBeUndefined();
+    }
+    expect(() => parse(42 as unknown as SchemaName, payload)).toThrow(/unknown schema name number/);
+  });
+
+  it("say what to pass instead of a stream, a Request, a Response, a Blob or a promise", async () => {
+    const inputs: [unknown, RegExp][] = [
+      [new Request("http://x.test/", { method: "POST", body: text }), /got a Request: pass `await request\.text\(\)`/],
+      [new Response(text), /got a Response: pass `await response\.text\(\)`/],
+      [new Blob([text]), /got a Blob: pass `await blob\.text\(\)`/],
+      [new Response(text).body, /got a ReadableStream/],
+      [Readable.from([text]), /got a stream: read it whole first/],
+      [Promise.resolve(text), /got a Promise: await it first/],
+    ];
+    for (const [input, message] of inputs) {
+      expect(() => parseWebhookPayload(input)).toThrow(TypeError);
+      expect(() => parseWebhookPayload(input)).toThrow(message);
+    }
+  });
+});
+
+describe("validate", () => {
+  it("checks a parsed value and never decodes: JSON text and bytes are not bodies", () => {
+    expect(validate("WebhookPayload", payload)).toBe(payload);
+    const text = JSON.stringify(payload);
+    expect(issuesOf(() => validate("WebhookPayload", text))).toEqual([expect.objectContaining({ path: "", rule: "type" })]);
+    expect(issuesOf(() => validate("WebhookPayload", new TextEncoder().encode(text)))).toContainEqual(expect.objectContaining({ path: "/id", rule: "required" }));
+    expect(validate("WebhookEventType", "policy.issue")).toBe("policy.issue");
+  });
+
+  it("does not decode twice: a JSON string holding JSON stays a string", () => {
+    const twice = JSON.stringify(JSON.stringify(payload));
+    expect(issuesOf(() => parseWebhookPayload(twice))).toEqual([expect.objectContaining({ path: "", rule: "type" })]);
   });
 });

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// socotra-webhooks-sim: the webhook lifecycle simulator on a port, with its assumptions printed.
+import { fail, parseCommandLine } from "./cli.js";
+import { AssumptionError, assumptionsText, parseAssumption, startSimulator, type AssumptionOverrides } from "../simulator/index.js";
+import { ContractValidationError } from "../errors.js";
+
+const usage = `Usage: socotra-webhooks-sim [--port 4020] [--host 127.0.0.1] [--integration NAME=URL ...] [--assume KEY=VALUE ...] [--token T ...]
+
+A stateful local simulator of the platform's Webhooks API: the eight operations with state, and
+deliveries of the events you raise (POST /_simulator/events) to your integrations, with retries,
+divert, suspend, alerts and resend.
+  --port N               port to listen on (default 4020; 0 picks a free one)
+  --host H               interface to listen on (default 127.0.0.1)
+  --integration NAME=URL an integration deliveries can go to (repeatable; more with PUT /_simulator/integrations/NAME)
+  --assume KEY=VALUE     override an undocumented behaviour (repeatable; the table is printed at start)
+  --token T              accept only this Authorization token (repeatable; default: any non-empty one)`;
+
+const values = parseCommandLine(usage, {
+  port: { type: "string", default: "4020" },
+  host: { type: "string", default: "127.0.0.1" },
+  integration: { type: "string", multiple: true },
+  assume: { type: "string", multiple: true },
+  token: { type: "string", multiple: true },
+});
+
+const port = Number(values.port);
+if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, `--port must be a whole number from 0 to 65535, got "${values.port}"`);
+const assume: Record<string, unknown> = Object.create(null);
+try {
+  for (const text of values.assume ?? []) {
+    const [key, value] = parseAssumption(text);
+    assume[key] = value;
+  }
+} catch (error) {
+  if (error instanceof AssumptionError) fail(usage, error.message);
+  throw error;
+}
+const integrations: Record<string, string> = Object.create(null);
+for (const text of values.integration ?? []) {
+  const equals = text.indexOf("=");
+  if (equals < 1) fail(usage, `--integration must look like NAME=URL, got "${text.slice(0, 100)}"`);
+  integrations[text.slice(0, equals)] = text.slice(equals + 1);
+}
+const tokens = values.token;
+if (tokens?.some((token) => token.trim() === "")) fail(usage, "--token must not be empty");
+
+try {
+  const running = await startSimulator({
+    port,
+    host: values.host,
+    integrations,
+    assume: assume as AssumptionOverrides,
+    ...(tokens && { tokens }),
+    onContractViolation: (violation) => console.error(`simulator bug: a ${violation.schema} it produced breaks the contract (${violation.where}): ${violation.issues.map((i) => `${i.path || "(root)"} ${i.message}`).join("; ")}`),
+  });
+  const token = tokens?.[0] ?? "any-token";
+  console.log(`Webhooks simulator  ${running.url}
+
+Assumptions (none is documented by the platform; override with --assume KEY=VALUE):
+${assumptionsText(running.simulator.assumptions)}
+
+Try:
+  curl -X PUT -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"url":"http://127.0.0.1:3000/events"}' ${running.url}/_simulator/integrations/my-service
+  curl -X PUT -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"name":"policy-events","integrationName":"my-service","events":["policy.issue"],"failureHandling":{"mode":"divert","actOnStatusCodes":["500"]}}' ${running.url}/webhooks
+  curl -X POST -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"type":"policy.issue","data":{"policyLocator":"100000001"}}' ${running.url}/_simulator/events
+
+Ctrl-C stops it.`);
+  const stop = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (error) {
+  if (error instanceof ContractValidationError || error instanceof TypeError) fail(usage, error.message);
+  console.error(`socotra-webhooks-sim: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,415 @@
+// `diverted list | resend | delete NAME`: the events a webhook diverted after failed deliveries.
+// Resend and delete act on a snapshot taken before the first request, one request per
+// transaction id (the unit the platform's operations take), with limits, progress and a summary.
+import { Command, Option } from "commander";
+import { OPERATIONS } from "../../generated/operations.js";
+import type { WebhookDivertedEventResponse } from "../../generated/schema.js";
+import { WebhooksApiError, WebhooksNetworkError } from "../errors.js";
+import { iterateDivertedEvents } from "../pagination.js";
+import type { WebhooksClient } from "../client.js";
+import { runBulk } from "./bulk.js";
+import { CliError, type ConnectionOptions, type Context, describeError, describeStatus, printable, usageError } from "./context.js";
+import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
+import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
+import { createProgress } from "./progress.js";
+import { eventTime, parseSelection, selects, type Selection, type SelectionOptions } from "./selection.js";
+
+type DivertedEvent = Pick<WebhookDivertedEventResponse, "transactionId" | "eventType" | "timestamp" | "eventId">;
+
+interface Transaction {
+  transactionId: string;
+  events: DivertedEvent[];
+  selected: DivertedEvent[];
+}
+
+type Outcome = "resent" | "deleted" | "failed" | "unknown" | "skipped" | "not-attempted" | "would-resend" | "would-delete";
+
+interface Result {
+  transactionId: string;
+  eventTypes: string[];
+  events: number;
+  /** The transaction also holds diverted events the selection left out; the platform acts on the transaction id. */
+  partial: boolean;
+  outcome: Outcome;
+  status?: number;
+  reason?: string;
+}
+
+const SHARED_TRANSACTIONS = `A transaction id can name several diverted events (one platform request can raise several).
+Resend and delete take a transaction id, so one request acts on the whole transaction; which of
+its events the platform resends or deletes is not documented. This command makes one request per
+transaction id, and says when a selection takes only part of a transaction (delete refuses that
+unless --whole-transactions).`;
+
+const SELECTION_HELP = `
+Selecting events (every filter given must match):
+  --all                  every diverted event
+  --type TYPE            an event type, or an entity wildcard such as claim.* (repeatable)
+  --since, --until WHEN  from (inclusive) / before (exclusive) WHEN: epoch milliseconds, an ISO
+                         date (midnight UTC) or an ISO date-time with its zone
+  TRANSACTION_ID...      these transactions
+
+${SHARED_TRANSACTIONS}
+`;
+
+function operation(operationId: string) {
+  const entry = OPERATIONS.find((candidate) => candidate.operationId === operationId);
+  if (entry === undefined) throw new Error(`the spec has no operation ${operationId}`);
+  return entry;
+}
+
+function addSelection(command: Command, { required }: { required: boolean }): Command {
+  if (required) command.option("--all", "every diverted event");
+  return command
+    .option("--type <type>", "an event type or entity wildcard (claim.*); repeatable", collect)
+    .option("--since <when>", "events at or after WHEN")
+    .option("--until <when>", "events before WHEN");
+}
+
+/** Every diverted event of `name`, read in full before anything acts on it. */
+async function snapshot(ctx: Context, client: WebhooksClient, name: string, operationId: string): Promise<{ events: DivertedEvent[]; unreadable: number }> {
+  const events: DivertedEvent[] = [];
+  let unreadable = 0;
+  for await (const event of listEvents(client, name)) {
+    if (ctx.signal.aborted) throw new CliError("interrupted while listing the diverted events; nothing was changed", 130);
+    if (typeof event.transactionId !== "string" || pathParameterProblem(operationId, "transactionId", event.transactionId) !== undefined) unreadable += 1;
+    else events.push({ transactionId: event.transactionId, eventType: event.eventType, timestamp: event.timestamp, eventId: event.eventId });
+  }
+  return { events, unreadable };
+}
+
+/**
+ * Every page, once: a platform that ignored `offset` would answer the same full page forever, so
+ * an event id seen twice ends the listing rather than memory.
+ */
+async function* listEvents(client: WebhooksClient, name: string): AsyncGenerator<WebhookDivertedEventResponse> {
+  const seen = new Set<string>();
+  try {
+    for await (const event of iterateDivertedEvents(client, name, { pageSize: 1000 })) {
+      if (typeof event.eventId === "string") {
+        if (seen.has(event.eventId)) throw new CliError(`the platform listed the diverted event ${printable(event.eventId)} twice while paging (does it ignore offset?); nothing was changed`, 1);
+        seen.add(event.eventId);
+      }
+      yield event;
+    }
+  } catch (error) {
+    if (error instanceof WebhooksApiError) {
+      throw new CliError(error.status === 404 ? `no webhook named ${printable(name)}` : describeStatus(error.status, `listing the diverted events of ${printable(name)}`), 1);
+    }
+    throw error;
+  }
+}
+
+function group(events: readonly DivertedEvent[], selection: Selection): Transaction[] {
+  const byId = new Map<string, Transaction>();
+  for (const event of events) {
+    let transaction = byId.get(event.transactionId);
+    if (transaction === undefined) byId.set(event.transactionId, (transaction = { transactionId: event.transactionId, events: [], selected: [] }));
+    transaction.events.push(event);
+    if (selects(selection, event)) transaction.selected.push(event);
+  }
+  return [...byId.values()].filter((transaction) => transaction.selected.length > 0);
+}
+
+const isoTime = (event: Pick<DivertedEvent, "timestamp">) => {
+  const time = eventTime(event);
+  return time === undefined ? String(event.timestamp) : new Date(time).toISOString();
+};
+
+function listCommand(ctx: Context): Command {
+  const command = new Command("list")
+    .description("list the diverted events of a webhook, every page")
+    .argument("<name>", "the webhook")
+    .option("--jsonl", "one event a line, as JSON (streams: for large lists)");
+  addSelection(command, { required: false });
+  withConnection(command);
+  example(command, "$ socotra-webhooks diverted list policy-events --type 'claim.*' --since 2026-11-27", "$ socotra-webhooks diverted list policy-events --jsonl > diverted.jsonl");
+  command.addHelpText("after", `\n${SHARED_TRANSACTIONS}\n`);
+  return command.action(async (name: string, options: ConnectionOptions & SelectionOptions & { jsonl?: boolean }) => {
+    if (options.json && options.jsonl) throw usageError("choose one of --json and --jsonl");
+    checkPathArgument("listDivertedEvents", "name", name, "the webhook name");
+    const selection = parseSelection(options, [], false);
+    const { client } = await ctx.client(options);
+    const events: WebhookDivertedEventResponse[] = [];
+    const transactions = new Map<string, number>();
+    let listed = 0;
+    if (!options.json && !options.jsonl) await ctx.out(`${"TRANSACTION".padEnd(38)}${"EVENT TYPE".padEnd(30)}${"TIME".padEnd(26)}EVENT ID\n`);
+    for await (const event of listEvents(client, name)) {
+      if (ctx.signal.aborted) throw new CliError("interrupted", 130);
+      if (!selects(selection, event)) continue;
+      listed += 1;
+      transactions.set(event.transactionId, (transactions.get(event.transactionId) ?? 0) + 1);
+      if (options.json) events.push(event);
+      else if (options.jsonl) await ctx.out(`${JSON.stringify(event)}\n`);
+      else await ctx.out(`${printable(event.transactionId).padEnd(37)} ${printable(String(event.eventType)).padEnd(29)} ${printable(isoTime(event)).padEnd(25)} ${printable(String(event.eventId))}\n`);
+    }
+    if (options.json) return ctx.out(`${JSON.stringify({ webhookName: name, events }, null, 2)}\n`);
+    if (options.jsonl) return;
+    const shared = [...transactions.values()].filter((count) => count > 1).length;
+    await ctx.out(`\n${listed} diverted event(s) in ${transactions.size} transaction(s)${shared > 0 ? `; ${shared} transaction id(s) name several events` : ""}\n`);
+  });
+}
+
+interface BulkCommandOptions extends ConnectionOptions, SelectionOptions {
+  dryRun?: boolean;
+  concurrency: number;
+  rate?: number;
+  yes?: boolean;
+  ledger?: string;
+  force?: boolean;
+  wholeTransactions?: boolean;
+}
+
+function bulkCommand(ctx: Context, action: "resend" | "delete"): Command {
+  const op = operation(action === "resend" ? "resendDivertedEvent" : "deleteDivertedEvent");
+  // A non-idempotent operation (resend, per the spec's x-idempotent) is guarded by the ledger.
+  const guarded = !op.idempotent;
+  const command = new Command(action)
+    .description(action === "resend" ? "deliver diverted events again, once per transaction id" : "discard diverted events, once per transaction id")
+    .argument("<name>", "the webhook")
+    .argument("[transactionIds...]", "only these transactions");
+  addSelection(command, { required: true });
+  command
+    .option("--dry-run", "show what would happen; change nothing")
+    .addOption(new Option("--concurrency <n>", "requests in flight at once").argParser(positiveInteger("--concurrency", 64)).default(4))
+    .addOption(new Option("--rate <n/s>", "start at most N requests a second").argParser(rate));
+  if (guarded) {
+    command
+      .option("--ledger <path>", `the file recording every transaction resent (default: ${DEFAULT_LEDGER} in the working directory)`)
+      .option("--force", "resend transactions the ledger says were resent already, or may have been");
+  } else {
+    command
+      .option("-y, --yes", "do not ask for confirmation (required when no terminal is attached)")
+      .option("--whole-transactions", "act even when a selected transaction also holds events the selection left out");
+  }
+  withConnection(command);
+  if (action === "resend") {
+    example(
+      command,
+      "$ socotra-webhooks diverted resend policy-events --all --dry-run",
+      "$ socotra-webhooks diverted resend policy-events --all --concurrency 4 --rate 20/s",
+      "$ socotra-webhooks diverted resend policy-events --type 'claim.*' --since 2026-11-27T08:00:00Z",
+    );
+    command.addHelpText(
+      "after",
+      `${SELECTION_HELP}
+Resend is not idempotent: each transaction id is recorded in the ledger before its request goes
+out and again with the outcome, so a repeated or interrupted run (Ctrl-C finishes the requests in
+flight, records them and exits 130) never resends a transaction twice. A transaction whose
+outcome is unknown (the connection dropped, or the run was killed) is not resent either: check the
+receiver, then resend it by id with --force.
+
+Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 interrupted.
+`,
+    );
+  } else {
+    example(command, "$ socotra-webhooks diverted delete policy-events --type policy.update --until 2026-11-01 --yes");
+    command.addHelpText("after", `${SELECTION_HELP}\nExit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 interrupted.\n`);
+  }
+
+  return command.action(async (name: string, transactionIds: string[], options: BulkCommandOptions) => {
+    checkPathArgument(op.operationId, "name", name, "the webhook name");
+    for (const id of transactionIds) checkPathArgument(op.operationId, "transactionId", id, `the transaction id ${printable(id.slice(0, 60))}`);
+    const selection = parseSelection(options, transactionIds, true);
+    const ledgerPath = ctx.path(options.ledger ?? DEFAULT_LEDGER);
+    const ledgerShown = options.ledger ?? DEFAULT_LEDGER;
+    const { client, baseUrl } = await ctx.client(options);
+
+    const { events, unreadable } = await snapshot(ctx, client, name, op.operationId);
+    const transactions = group(events, selection);
+    const listed = new Set(transactions.map((transaction) => transaction.transactionId));
+    const missing = [...selection.transactionIds].filter((id) => !listed.has(id));
+    const partial = transactions.filter((transaction) => transaction.selected.length < transaction.events.length);
+    if (!guarded && partial.length > 0 && !options.wholeTransactions && !options.dryRun) {
+      throw usageError(
+        `${partial.length} selected transaction(s) also hold diverted events the selection left out (${partial
+          .slice(0, 5)
+          .map((transaction) => printable(transaction.transactionId))
+          .join(", ")}${partial.length > 5 ? ", ..." : ""}); the platform deletes by transaction id, and which events it removes is not documented. ` +
+          "Widen the selection, or pass --whole-transactions to delete them anyway",
+      );
+    }
+
+    const results = new Map<string, Result>();
+    const toAct: Transaction[] = [];
+    // A dry run reads the ledger without locking it; a real run holds it to the end.
+    const ledger = guarded && !options.dryRun ? await Ledger.open(ledgerPath, ledgerShown) : undefined;
+    const ledgerView = guarded && options.dryRun ? await Ledger.peek(ledgerPath, ledgerShown) : ledger;
+    if (ledger?.tornLine) ctx.err(`note: the last line of ${ledgerShown} was cut short by a crash and was dropped (its request had not been sent)\n`);
+    try {
+      const recorded = (id: string) => ledgerView?.state(baseUrl, name, id);
+      for (const transaction of transactions) {
+        const base = {
+          transactionId: transaction.transactionId,
+          eventTypes: [...new Set(transaction.selected.map((event) => String(event.eventType)))],
+          events: transaction.events.length,
+          partial: transaction.selected.length < transaction.events.length,
+        };
+        const state = recorded(transaction.transactionId);
+        if (guarded && !options.force && (state === "resent" || state === "sending" || state === "unknown")) {
+          const reason = state === "resent" ? "already resent (ledger)" : "outcome of an earlier resend unknown (ledger): check the receiver, then --force";
+          results.set(transaction.transactionId, { ...base, outcome: "skipped", reason });
+        } else {
+          results.set(transaction.transactionId, { ...base, outcome: options.dryRun ? (action === "resend" ? "would-resend" : "would-delete") : "not-attempted" });
+          if (!options.dryRun) toAct.push(transaction);
+        }
+      }
+      for (const id of missing) {
+        const state = recorded(id);
+        results.set(id, {
+          transactionId: id,
+          eventTypes: [],
+          events: 0,
+          partial: false,
+          ...(state === "resent" && !options.force
+            ? { outcome: "skipped", reason: "already resent (ledger)" }
+            : guarded
+              ? { outcome: "failed", reason: `not in the diverted list of ${name}` }
+              : { outcome: "skipped", reason: `not in the diverted list of ${name} (already gone)` }),
+        });
+      }
+      if (partial.length > 0 && guarded) {
+        ctx.err(`note: ${partial.length} selected transaction(s) also hold diverted events the selection left out; resend acts on the transaction id, so the platform may resend those too\n`);
+      }
+      if (unreadable > 0) ctx.err(`note: ${unreadable} diverted event(s) have no transaction id that a URL can carry, and cannot be acted on\n`);
+
+      let interrupted = false;
+      // Ctrl-C, or a reason that makes every further request pointless (a refused token, a ledger that cannot be written).
+      const stop = new AbortController();
+      let stopReason: string | undefined;
+      const onInterrupt = () => stop.abort();
+      ctx.signal.addEventListener("abort", onInterrupt, { once: true });
+      if (ctx.signal.aborted) stop.abort();
+      const started = Date.now();
+      if (toAct.length > 0) {
+        if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${name}?`, options.yes);
+        ctx.err(
+          `${action === "resend" ? "Resending" : "Deleting"} ${toAct.length} transaction(s) of ${printable(name)}: concurrency ${options.concurrency}, ${options.rate === undefined ? "no rate limit" : `at most ${options.rate}/s`}${ledger ? `, ledger ${ledgerShown}` : ""}\n`,
+        );
+        const progress = await createProgress(ctx.stderr, action === "resend" ? "resend" : "delete", toAct.length);
+        await runBulk({
+          items: toAct,
+          concurrency: options.concurrency,
+          ratePerSecond: options.rate,
+          signal: stop.signal,
+          act: async (transaction) => {
+            const result = results.get(transaction.transactionId)!;
+            Object.assign(result, await act(client, action, name, transaction.transactionId, ledger, baseUrl));
+            const refused = result.status === 401 || result.status === 403;
+            if ((refused || result.reason?.startsWith("not sent: the ledger")) && stopReason === undefined) {
+              stopReason = refused ? `stopped: ${describeStatus(result.status!, action)}` : `stopped: ${result.reason}`;
+              stop.abort();
+            }
+            progress.tick(result.outcome === "failed" || result.outcome === "unknown");
+          },
+        });
+        progress.stop();
+        interrupted = ctx.signal.aborted && stopReason === undefined && toAct.some((transaction) => results.get(transaction.transactionId)!.outcome === "not-attempted");
+      }
+      ctx.signal.removeEventListener("abort", onInterrupt);
+      if (stopReason !== undefined) ctx.err(`${stopReason}\n`);
+      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (Date.now() - started) / 1000, json: options.json === true });
+      const failed = stopReason !== undefined || [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
+      if (interrupted) throw new CliError("", 130);
+      if (failed) throw new CliError("", 1);
+    } finally {
+      await ledger?.close();
+    }
+  });
+}
+
+async function act(
+  client: WebhooksClient,
+  action: "resend" | "delete",
+  name: string,
+  transactionId: string,
+  ledger: Ledger | undefined,
+  baseUrl: string,
+): Promise<Pick<Result, "outcome" | "status" | "reason">> {
+  const entry = { baseUrl, webhook: name, transactionId };
+  try {
+    await ledger?.record({ ...entry, state: "sending" });
+  } catch (error) {
+    return { outcome: "failed", reason: `not sent: the ledger could not be written (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+  }
+  let outcome: Pick<Result, "outcome" | "status" | "reason">;
+  try {
+    const params = { params: { path: { name, transactionId } } };
+    const { response } = action === "resend" ? await client.POST("/webhooks/{name}/diverted/{transactionId}/resend", params) : await client.DELETE("/webhooks/{name}/diverted/{transactionId}", params);
+    if (response.ok) outcome = { outcome: action === "resend" ? "resent" : "deleted", status: response.status };
+    else if (response.status === 404 && action === "delete") outcome = { outcome: "deleted", status: 404, reason: "already gone" };
+    else outcome = { outcome: "failed", status: response.status, reason: response.status === 404 ? "no longer diverted (404)" : describeStatus(response.status, action) };
+  } catch (error) {
+    // Refused before any byte was sent: safe to try again. Anything else may have reached the platform.
+    const refused = error instanceof WebhooksNetworkError && (error.cause as { cause?: { code?: string } } | undefined)?.cause?.code === "ECONNREFUSED";
+    outcome = { outcome: refused ? "failed" : "unknown", reason: describeError(error) };
+  }
+  const state = outcome.outcome === "resent" ? "resent" : outcome.outcome === "unknown" ? "unknown" : "failed";
+  await ledger?.record({ ...entry, state, ...(outcome.status !== undefined && { status: outcome.status }) }).catch(() => {
+    outcome.reason = `${outcome.reason ?? ""} (the ledger could not record the outcome: the next run treats it as unknown)`.trim();
+  });
+  return outcome;
+}
+
+interface Report {
+  action: "resend" | "delete";
+  name: string;
+  dryRun: boolean;
+  interrupted: boolean;
+  stopped: boolean;
+  results: Result[];
+  seconds: number;
+  json: boolean;
+}
+
+const SHOWN_FAILURES = 50;
+
+async function report(ctx: Context, { action, name, dryRun, interrupted, stopped, results, seconds, json }: Report): Promise<void> {
+  const count = (outcome: Outcome) => results.filter((result) => result.outcome === outcome).length;
+  const done = count(action === "resend" ? "resent" : "deleted");
+  const summary = {
+    selected: results.filter((result) => result.events > 0).length,
+    [action === "resend" ? "resent" : "deleted"]: done,
+    failed: count("failed"),
+    unknown: count("unknown"),
+    skipped: count("skipped"),
+    notAttempted: count("not-attempted"),
+  };
+  if (json) {
+    await ctx.out(`${JSON.stringify({ webhook: name, action, dryRun, interrupted, stopped, summary, results }, null, 2)}\n`);
+    return;
+  }
+  if (dryRun) {
+    const would = results.filter((result) => result.outcome.startsWith("would-"));
+    if (would.length > 0) {
+      await ctx.out(table(["TRANSACTION", "EVENTS", "SELECTED TYPES", "NOTE"], would.map((result) => [result.transactionId, String(result.events), result.eventTypes.join(","), result.partial ? "holds unselected events" : ""])));
+    }
+    await ctx.out(`\nDry run: would ${action} ${would.length} transaction(s) of ${printable(name)}; ${summary.skipped} skipped.\n`);
+  } else {
+    const rate = seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : "";
+    await ctx.out(`${action === "resend" ? "Resent" : "Deleted"} ${done} transaction(s) of ${printable(name)} in ${seconds.toFixed(1)} s${rate}; ${summary.failed} failed, ${summary.unknown} unknown, ${summary.skipped} skipped.\n`);
+  }
+  const skipped = results.filter((result) => result.outcome === "skipped");
+  if (skipped.length > 0) {
+    const byReason = new Map<string, number>();
+    for (const result of skipped) byReason.set(result.reason ?? "", (byReason.get(result.reason ?? "") ?? 0) + 1);
+    const force = action === "resend" ? "; --force resends them" : "";
+    await ctx.out(`Skipped ${skipped.length}: ${[...byReason].map(([reason, count]) => `${count} ${reason}`).join("; ")}${force}.\n`);
+    const uncertain = skipped.filter((result) => result.reason?.startsWith("outcome"));
+    for (const result of uncertain.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  outcome unknown\n`);
+  }
+  const failed = results.filter((result) => result.outcome === "failed" || result.outcome === "unknown");
+  if (failed.length > 0) {
+    await ctx.out(`Failed ${failed.length}:\n`);
+    for (const result of failed.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  ${printable(result.reason ?? result.outcome)}\n`);
+    if (failed.length > SHOWN_FAILURES) await ctx.out(`  ... and ${failed.length - SHOWN_FAILURES} more (--json lists them all)\n`);
+  }
+  if (stopped) await ctx.out(`Stopped: ${summary.notAttempted} transaction(s) not attempted. Fix the cause and run the same command again${action === "resend" ? "; the ledger skips what was resent" : ""}.\n`);
+  if (interrupted) await ctx.out(`Interrupted: ${summary.notAttempted} transaction(s) not attempted. Run the same command again to go on${action === "resend" ? "; the ledger skips what was resent" : ""}.\n`);
+}
+
+export function divertedCommands(ctx: Context): Command {
+  const command = new Command("diverted").description("list, resend or delete the events a webhook diverted after failed deliveries");
+  example(command, "$ socotra-webhooks diverted list policy-events", "$ socotra-webhooks diverted resend policy-events --all");
+  return command.addCommand(listCommand(ctx)).addCommand(bulkCommand(ctx, "resend")).addCommand(bulkCommand(ctx, "delete"));
+}

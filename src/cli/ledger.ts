@@ -1,0 +1,210 @@
+// The resend ledger: resend is not idempotent, so every transaction id is recorded before its
+// request goes out ("sending") and again with the outcome. Records are appended as JSON lines and
+// fsynced before the request is sent, so a crash leaves at worst a torn last line (ignored: its
+// request was never sent) or a "sending" record without outcome (never resent again unless --force).
+import { open, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import { usageError } from "./context.js";
+
+export const DEFAULT_LEDGER = ".socotra-webhooks-ledger.jsonl";
+
+/** sending: the request may be out; resent: 2xx; failed: the platform answered an error (safe to retry); unknown: no answer came. */
+export type LedgerState = "sending" | "resent" | "failed" | "unknown";
+const STATES = new Set<string>(["sending", "resent", "failed", "unknown"]);
+
+export interface LedgerRecord {
+  at: string;
+  baseUrl: string;
+  webhook: string;
+  transactionId: string;
+  state: LedgerState;
+  status?: number;
+}
+
+const keyOf = (baseUrl: string, webhook: string, transactionId: string) => JSON.stringify([baseUrl, webhook, transactionId]);
+
+export class Ledger {
+  private queue: { line: string; done: () => void; fail: (error: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly states: Map<string, LedgerState>,
+    readonly tornLine: boolean,
+  ) {}
+
+  /** Opens (or creates) the ledger, reads what earlier runs recorded, and locks it against a second run. */
+  static async open(path: string, shown: string): Promise<Ledger> {
+    await lock(path, shown);
+    try {
+      const { states, torn, endsWithNewline, created } = await read(path, shown);
+      if (torn) await cutTornLine(path);
+      const handle = await open(path, "a");
+      if (!endsWithNewline && !torn) {
+        await handle.write("\n");
+        await handle.datasync();
+      }
+      if (created) await syncDirectory(dirname(path));
+      return new Ledger(path, handle, states, torn);
+    } catch (error) {
+      await unlock(path);
+      throw error;
+    }
+  }
+
+  /** What earlier runs recorded, without locking or writing (for --dry-run). */
+  static async peek(path: string, shown: string): Promise<Pick<Ledger, "state">> {
+    const { states } = await read(path, shown);
+    return { state: (baseUrl, webhook, transactionId) => states.get(keyOf(baseUrl, webhook, transactionId)) };
+  }
+
+  state(baseUrl: string, webhook: string, transactionId: string): LedgerState | undefined {
+    return this.states.get(keyOf(baseUrl, webhook, transactionId));
+  }
+
+  /** Resolves once the record is on disk. Concurrent records share one write and one fsync. */
+  record(record: Omit<LedgerRecord, "at">): Promise<void> {
+    this.states.set(keyOf(record.baseUrl, record.webhook, record.transactionId), record.state);
+    const line = `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`;
+    return new Promise((done, fail) => {
+      this.queue.push({ line, done, fail });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      try {
+        // appendFile writes the whole batch (write() may stop short); a crash can tear only its last line.
+        await this.handle.appendFile(batch.map((entry) => entry.line).join(""));
+        await this.handle.datasync();
+        for (const entry of batch) entry.done();
+      } catch (error) {
+        for (const entry of batch) entry.fail(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.handle.close();
+    await unlock(this.path);
+  }
+}
+
+async function read(path: string, shown: string) {
+  const states = new Map<string, LedgerState>();
+  let text: Buffer;
+  try {
+    // Only the last byte decides whether the final line is complete.
+    const handle = await open(path, "r");
+    const { size } = await handle.stat();
+    text = Buffer.alloc(size === 0 ? 0 : 1);
+    if (size > 0) await handle.read(text, 0, 1, size - 1);
+    await handle.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { states, torn: false, endsWithNewline: true, created: true };
+    throw usageError(`cannot read the ledger ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  }
+  const endsWithNewline = text.length === 0 || text[0] === 0x0a;
+  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let previous: string | undefined;
+  let number = 0;
+  const apply = (line: string, lineNumber: number) => {
+    if (line.trim() === "") return;
+    const record = parseRecord(line);
+    if (record === undefined) throw usageError(`the ledger ${shown} line ${lineNumber} is not a ledger record; move the file aside or repair that line`);
+    states.set(keyOf(record.baseUrl, record.webhook, record.transactionId), record.state);
+  };
+  // Each line is applied once the next one is seen, so the last is known when it is applied.
+  for await (const line of lines) {
+    if (previous !== undefined) apply(previous, number);
+    previous = line;
+    number += 1;
+  }
+  let torn = false;
+  if (previous !== undefined) {
+    if (!endsWithNewline && parseRecord(previous) === undefined) torn = true; // a crash mid-write: that record's request was never sent
+    else apply(previous, number);
+  }
+  return { states, torn, endsWithNewline, created: false };
+}
+
+/** Drops the torn last line, so that it never sits between two records (where it would mean damage). */
+async function cutTornLine(path: string): Promise<void> {
+  const handle = await open(path, "r+");
+  try {
+    const { size } = await handle.stat();
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - 64 * 1024);
+      const chunk = Buffer.alloc(end - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      const newline = chunk.lastIndexOf(0x0a);
+      if (newline !== -1) return await truncateAndSync(handle, start + newline + 1);
+      end = start;
+    }
+    await truncateAndSync(handle, 0);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function truncateAndSync(handle: FileHandle, length: number): Promise<void> {
+  await handle.truncate(length);
+  await handle.datasync();
+}
+
+function parseRecord(line: string): LedgerRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  const record = value as Record<string, unknown>;
+  const strings = ["baseUrl", "webhook", "transactionId", "state"].every((field) => Object.hasOwn(record, field) && typeof record[field] === "string");
+  return strings && STATES.has(record.state as string) ? (record as unknown as LedgerRecord) : undefined;
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  // The new file's directory entry must survive a crash too; not every platform can fsync a directory.
+  const handle = await open(directory, "r").catch(() => undefined);
+  await handle?.sync().catch(() => undefined);
+  await handle?.close();
+}
+
+/** One run at a time per ledger: two runs could each resend what the other has not recorded yet. */
+async function lock(path: string, shown: string): Promise<void> {
+  const lockPath = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await writeFile(lockPath, String(process.pid), { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw usageError(`cannot create the ledger lock ${shown}.lock: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
+    }
+    const pid = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+      throw usageError(`another socotra-webhooks run (process ${pid}) is using the ledger ${shown}; wait for it, or remove ${shown}.lock if that process is not ours`);
+    }
+    await rm(lockPath, { force: true }); // left by a run that was killed
+  }
+  throw usageError(`cannot lock the ledger ${shown}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const unlock = (path: string) => rm(`${path}.lock`, { force: true });

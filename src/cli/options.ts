@@ -1,0 +1,71 @@
+// Options several commands share, and the table layout of human output.
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { OPERATIONS } from "../../generated/operations.js";
+import { printable, usageError } from "./context.js";
+
+/** --base-url, --token-file, --timeout and --json, on every command that calls the API. */
+export function withConnection(command: Command): Command {
+  return command
+    .addOption(new Option("--base-url <url>", "the platform's base URL (default: SOCOTRA_BASE_URL, else the sandbox)"))
+    .addOption(new Option("--token-file <path>", "read the token from this file (default: the SOCOTRA_TOKEN environment variable)"))
+    .addOption(new Option("--timeout <seconds>", "give up on a request after this long").argParser(positiveNumber("--timeout", 3600)))
+    .addOption(new Option("--json", "machine output: JSON on stdout"));
+}
+
+/** Adds the "Example" section every command's --help shows. */
+export function example(command: Command, ...lines: string[]): Command {
+  return command.addHelpText("after", `\nExample:\n${lines.map((line) => `  ${line}`).join("\n")}`);
+}
+
+export function positiveInteger(option: string, max: number) {
+  return (value: string) => {
+    if (!/^\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`${option} takes a whole number from 1 to ${max}`);
+    return Number(value);
+  };
+}
+
+export function positiveNumber(option: string, max: number) {
+  return (value: string) => {
+    const number = /^\d{1,9}(?:\.\d{1,6})?$/.test(value) ? Number(value) : Number.NaN;
+    if (!(number > 0 && number <= max)) throw new InvalidArgumentError(`${option} takes a number above 0 and at most ${max}`);
+    return number;
+  };
+}
+
+/** `--rate 20` or `--rate 20/s`: requests started per second. */
+export function rate(value: string): number {
+  return positiveNumber("--rate", 10_000)(value.replace(/\/s$/, ""));
+}
+
+/** A repeatable option; `--type claim.*,policy.issue` counts as two (event types hold no comma). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
+}
+
+/** Rows padded to the widest cell of each column; every cell shown printable. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const cells = [header, ...rows].map((row) => row.map(printable));
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
+  return cells.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ")).join("\n") + "\n";
+}
+
+/**
+ * Why `value` cannot be the path parameter `parameter` of `operationId` (the spec's length rules, and
+ * "." or "..", which a URL resolves away: `delete ..` would otherwise reach another path), or undefined.
+ */
+export function pathParameterProblem(operationId: string, parameter: string, value: string): string | undefined {
+  const rules = OPERATIONS.find((operation) => operation.operationId === operationId)?.pathParameters.find((entry) => entry.name === parameter);
+  if (rules === undefined) throw new Error(`the spec has no path parameter ${parameter} in ${operationId}`);
+  if (rules.minLength !== undefined && value.length < rules.minLength) return `must be at least ${rules.minLength} character(s) (rule: minLength)`;
+  if (rules.maxLength !== undefined && value.length > rules.maxLength) return `must be at most ${rules.maxLength} characters (rule: maxLength)`;
+  if (rules.pattern !== undefined && !new RegExp(rules.pattern, "u").test(value)) return `must match ${rules.pattern} (rule: pattern)`;
+  if (value === "." || value === "..") return "cannot be . or .., which a URL path resolves away";
+  return undefined;
+}
+
+/** A command-line argument for a path parameter, checked before any request. */
+export function checkPathArgument(operationId: string, parameter: string, value: string, shown = parameter): string {
+  const problem = pathParameterProblem(operationId, parameter, value);
+  if (problem !== undefined) throw usageError(`${shown} ${problem}`);
+  return value;
+}

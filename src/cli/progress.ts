@@ -1,0 +1,50 @@
+// Progress of a bulk action on stderr: a bar with count, rate and ETA on a terminal, a plain line
+// every 100 otherwise (logs and CI keep every line, and no escape codes).
+import type { OutputStream } from "./context.js";
+
+export interface Progress {
+  tick(failed: boolean): void;
+  stop(): void;
+}
+
+const PLAIN_EVERY = 100;
+
+export async function createProgress(stream: OutputStream, label: string, total: number, now: () => number = Date.now): Promise<Progress> {
+  const started = now();
+  let done = 0;
+  let failed = 0;
+  const rate = () => {
+    const seconds = (now() - started) / 1000;
+    return seconds > 0 ? (done / seconds).toFixed(1) : "0.0";
+  };
+  if (stream.isTTY === true) {
+    const { default: cliProgress } = await import("cli-progress");
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: stream as NodeJS.WritableStream,
+        format: `${label} [{bar}] {value}/{total} | {rate}/s | {failed} failed | ETA {eta_formatted}`,
+        hideCursor: true,
+        etaBuffer: 50,
+        clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { rate: "0.0", failed: 0 });
+    return {
+      tick(isFailure) {
+        done += 1;
+        if (isFailure) failed += 1;
+        bar.update(done, { rate: rate(), failed });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  return {
+    tick(isFailure) {
+      done += 1;
+      if (isFailure) failed += 1;
+      if (done % PLAIN_EVERY === 0 && done < total) stream.write(`${label}: ${done}/${total} done, ${failed} failed, ${rate()}/s\n`);
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,82 @@
+// The `socotra-webhooks` command tree. `run` is the whole CLI as a function, so that tests call it
+// in-process with their own streams, environment and fetch; the bin only wires the process to it.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { CliError, type CliIO, Context, describeError } from "./context.js";
+import { divertedCommands } from "./diverted.js";
+import { example } from "./options.js";
+import { planCommands } from "./plan.js";
+import { webhookCommands } from "./webhooks.js";
+
+export type { CliIO } from "./context.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** An option value never comes back in an error: `--tokn=SECRET` is shown as `--tokn=…`. */
+const withoutValues = (message: string) => message.replace(/'(--?[^'=\s]+)=[^']*'/g, "'$1=…'");
+
+/** The command tree; `run` is how to execute it. Exported for tests that walk it. */
+export function createProgram(io: CliIO = {}): Command {
+  return program(new Context(io));
+}
+
+function program(ctx: Context): Command {
+  const root = new Command("socotra-webhooks")
+    .description("Manage the webhooks of Socotra Connected Core and replay diverted events (unofficial).")
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.err(text),
+      outputError: (text, write) => write(withoutValues(text)),
+    });
+  example(
+    root,
+    "$ export SOCOTRA_TOKEN=...   # or --token-file PATH; the default base URL is the sandbox",
+    "$ socotra-webhooks list",
+    "$ socotra-webhooks diverted resend policy-events --all --dry-run",
+  );
+  root.addHelpText("after", "\nExit status: 0 done, 1 something failed (listed), 2 bad usage or input, 130 interrupted.\n");
+  for (const command of [...webhookCommands(ctx), ...planCommands(ctx), divertedCommands(ctx)]) root.addCommand(command);
+  // addCommand does not pass exitOverride and the output settings down, as .command() would.
+  const inherit = (parent: Command) => {
+    for (const child of parent.commands) {
+      child.copyInheritedSettings(parent);
+      inherit(child);
+    }
+  };
+  inherit(root);
+  return root;
+}
+
+/**
+ * Runs the CLI with `argv` (the arguments after the program name) and resolves with the exit
+ * status: 0 done, 1 something failed, 2 bad usage or input, 130 interrupted.
+ */
+export async function run(argv: readonly string[], io: CliIO = {}): Promise<number> {
+  const ctx = new Context(io);
+  // A token is never taken on the command line, where shell history and `ps` would keep it.
+  if (argv.some((arg) => arg === "--token" || arg.startsWith("--token="))) {
+    ctx.err("error: there is no --token option: the token comes from the SOCOTRA_TOKEN environment variable or a file named by --token-file\n");
+    return 2;
+  }
+  try {
+    await program(ctx).parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
+    }
+    if (error instanceof CliError) {
+      if (error.message !== "") ctx.err(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (ctx.signal.aborted) {
+      ctx.err("interrupted\n");
+      return 130;
+    }
+    ctx.err(`error: ${describeError(error)}\n`);
+    return 1;
+  }
+}

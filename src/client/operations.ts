@@ -1,0 +1,102 @@
+// The operations table (generated from the spec) as the client reads it: which call is which
+// operation, whether it may be repeated, and the rules each parameter must meet before a request
+// leaves. Hostile values are refused here, before openapi-fetch builds a URL.
+import { OPERATIONS } from "../../generated/operations.js";
+import type { OperationEntry, OperationParameter } from "../../generated/operations.js";
+import { WebhooksRequestError } from "../errors.js";
+
+interface ParameterCheck {
+  readonly rule: OperationParameter;
+  readonly pattern: RegExp | null;
+}
+
+export interface ClientOperation {
+  readonly entry: OperationEntry;
+  readonly pathChecks: readonly ParameterCheck[];
+  readonly queryChecks: readonly ParameterCheck[];
+}
+
+const compile = (rule: OperationParameter): ParameterCheck => ({ rule, pattern: rule.pattern === undefined ? null : new RegExp(rule.pattern, "u") });
+
+/** `METHOD path-template` → operation. A Map, so that no user-supplied path reaches Object.prototype. */
+const byCall = new Map<string, ClientOperation>(
+  OPERATIONS.map((entry) => [
+    `${entry.method} ${entry.path}`,
+    { entry, pathChecks: entry.pathParameters.map(compile), queryChecks: entry.queryParameters.map(compile) },
+  ]),
+);
+
+/** A segment the WHATWG URL parser removes or climbs out of (`.`, `..`, `%2e`, `.%2E`...). */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const SURROGATE_PAIR = /[\uD800-\uDBFF]/;
+
+export function findOperation(method: string, path: unknown): ClientOperation {
+  const operation = typeof path === "string" ? byCall.get(`${method} ${path}`) : undefined;
+  if (operation === undefined) {
+    const shown = typeof path === "string" && path.length <= 200 ? path : `(${typeof path})`;
+    throw new WebhooksRequestError(method, shown, null, "operation", "is not an operation of the Webhooks API (call it with the spec's path template, e.g. `/webhooks/{name}`)");
+  }
+  return operation;
+}
+
+function ownValue(container: unknown, name: string): unknown {
+  return container !== null && typeof container === "object" && Object.hasOwn(container, name) ? (container as Record<string, unknown>)[name] : undefined;
+}
+
+function checkString(operation: ClientOperation, { rule, pattern }: ParameterCheck, value: unknown): void {
+  const { method, path } = operation.entry;
+  const refuse = (ruleName: string, detail: string): never => {
+    throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);
+  };
+  if (typeof value !== "string") return refuse("type", `must be a string, got ${value === null ? "null" : typeof value}`);
+  if (LONE_SURROGATE.test(value)) return refuse("unicode", "must be well-formed Unicode (it holds a lone surrogate)");
+  const length = SURROGATE_PAIR.test(value) ? [...value].length : value.length;
+  if (rule.minLength !== undefined && length < rule.minLength) refuse("minLength", `must be at least ${rule.minLength} character(s) long`);
+  if (rule.maxLength !== undefined && length > rule.maxLength) refuse("maxLength", `must be at most ${rule.maxLength} characters long, got ${length}`);
+  if (pattern !== null && !pattern.test(value)) refuse("pattern", `must match the pattern ${rule.pattern}`);
+  if (DOT_SEGMENT.test(encodeURIComponent(value))) refuse("dot-segment", "is a dot segment (`.` or `..`) that the URL parser would remove, changing the endpoint");
+}
+
+function checkInteger(operation: ClientOperation, { rule }: ParameterCheck, value: unknown): void {
+  const { method, path } = operation.entry;
+  const refuse = (ruleName: string, detail: string): never => {
+    throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);
+  };
+  if (typeof value !== "number" || !Number.isInteger(value)) return refuse("type", "must be an integer");
+  if (rule.minimum !== undefined && value < rule.minimum) refuse("minimum", `must be at least ${rule.minimum}, got ${value}`);
+  if (rule.maximum !== undefined && value > rule.maximum) refuse("maximum", `must be at most ${rule.maximum}, got ${value}`);
+}
+
+/**
+ * Refuses, before anything is sent, a call whose parameters would change the endpoint or break
+ * the spec: every path parameter present (own property), a string within the spec's bounds and
+ * no dot segment; every query parameter given within its bounds.
+ */
+export function checkParameters(operation: ClientOperation, init: unknown): void {
+  const params = ownValue(init, "params");
+  if (operation.pathChecks.length > 0) {
+    const pathValues = ownValue(params, "path");
+    for (const check of operation.pathChecks) {
+      const value = ownValue(pathValues, check.rule.name);
+      if (value === undefined) {
+        throw new WebhooksRequestError(operation.entry.method, operation.entry.path, check.rule.name, "required", "is a required path parameter and is missing");
+      }
+      checkString(operation, check, value);
+    }
+  }
+  if (operation.queryChecks.length > 0) {
+    const queryValues = ownValue(params, "query");
+    for (const check of operation.queryChecks) {
+      const value = ownValue(queryValues, check.rule.name);
+      if (value === undefined) continue;
+      if (check.rule.type === "integer") checkInteger(operation, check, value);
+      else if (check.rule.type === "string") checkString(operation, check, value);
+    }
+  }
+}
+
+/** The spec's bounds of one query parameter of one operation, for helpers that choose values. */
+export function queryParameterRule(operationId: OperationEntry["operationId"], name: string): OperationParameter | undefined {
+  return OPERATIONS.find((entry) => entry.operationId === operationId)?.queryParameters.find((parameter) => parameter.name === name);
+}

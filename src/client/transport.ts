@@ -1,0 +1,130 @@
+// What stands between openapi-fetch and the network for each attempt: the attempt's timeout
+// signal, the token (when it is a function), no redirects, and a bound on the body's size.
+import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
+
+/** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
+export const ATTEMPT_KEY = "socotraWebhooksAttempt";
+
+/** One attempt of one call: its own controller (the timeout, and the caller's signal forwarded). */
+export class Attempt {
+  readonly controller = new AbortController();
+  readonly timer: ReturnType<typeof setTimeout>;
+  status = 0;
+  private readonly forward: (() => void) | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    timeoutMs: number,
+    private readonly userSignal: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new WebhooksTimeoutError(method, url, timeoutMs)), timeoutMs);
+    if (userSignal !== undefined) {
+      this.forward = () => this.controller.abort(userSignal.reason);
+      userSignal.addEventListener("abort", this.forward, { once: true });
+    }
+  }
+
+  get timedOut(): boolean {
+    return this.controller.signal.reason instanceof WebhooksTimeoutError;
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    if (this.forward !== undefined) this.userSignal!.removeEventListener("abort", this.forward);
+  }
+}
+
+/** Printable ASCII with no surrounding spaces: what an Authorization value can carry unchanged. */
+const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+export const isHeaderValue = (value: unknown): value is string => typeof value === "string" && HEADER_VALUE.test(value);
+
+export type TokenSource = string | (() => string | Promise<string>);
+export type FetchFunction = (request: Request) => Promise<Response>;
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** Status codes whose answers carry no body: a Response cannot be built around one. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+function cancel(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
+}
+
+function redirectTarget(response: Response, requestUrl: string): string | null {
+  const location = response.headers.get("location");
+  if (location === null) return null;
+  try {
+    return new URL(location, requestUrl).origin;
+  } catch {
+    return "an unreadable Location";
+  }
+}
+
+/** The response with its body counted as it streams, erroring past `maxBytes` (memory stays bounded). */
+function bounded(response: Response, maxBytes: number, tooLarge: () => Error): Response {
+  let seen = 0;
+  const counted = response.body!.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const copy = new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+
+export interface TransportOptions {
+  token: TokenSource;
+  timeoutMs: number;
+  fetch: FetchFunction | undefined;
+  maxResponseBytes: number;
+}
+
+/** The fetch handed to openapi-fetch. Fast path: global fetch, a Content-Length, a string token. */
+export function createTransport({ token, timeoutMs, fetch: userFetch, maxResponseBytes }: TransportOptions): FetchFunction {
+  return async (request) => {
+    const attempt = (request as unknown as Record<string, Attempt | undefined>)[ATTEMPT_KEY];
+    const method = attempt?.method ?? request.method;
+    const url = attempt?.url ?? "(a request a middleware replaced)";
+    // Without an attempt (a middleware built a new Request), a timeout of its own, beside the caller's signal.
+    const signal = attempt?.controller.signal ?? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
+    if (typeof token === "function") {
+      const value = await untilAborted(Promise.resolve().then(token), signal);
+      if (!isHeaderValue(value)) {
+        throw new WebhooksRequestError(method, url, "token", "header-value", "the token function returned a value no Authorization header can carry (not a string, empty, or with control or non-ASCII characters)");
+      }
+      request.headers.set("Authorization", value);
+    }
+    // `redirect: "manual"` here, so that no per-call option can turn following back on.
+    const response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
+    if (attempt !== undefined) attempt.status = response.status;
+    const { status } = response;
+    if (status >= 300 && status < 400 && status !== 304) {
+      cancel(response);
+      throw new WebhooksRedirectError(method, url, status, redirectTarget(response, request.url));
+    }
+    const length = response.headers.get("content-length");
+    // A declared length bounds the body (the HTTP parser reads no further), unless it is compressed.
+    if (length !== null && response.headers.get("content-encoding") === null) {
+      if (Number(length) > maxResponseBytes) {
+        cancel(response);
+        throw new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
+      }
+      return response;
+    }
+    if (response.body === null || NULL_BODY.has(status)) return response;
+    return bounded(response, maxResponseBytes, () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes));
+  };
+}

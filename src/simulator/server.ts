@@ -1,0 +1,89 @@
+// startSimulator: the simulator's handler behind node:http on a port, for a receiver or a tool
+// in another process (curl, the typed client, a language other than JavaScript).
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createSimulator, type Simulator, type SimulatorOptions } from "./simulator.js";
+
+export interface StartSimulatorOptions extends SimulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface RunningSimulator {
+  /** The base URL, e.g. `http://127.0.0.1:4020`. */
+  url: string;
+  simulator: Simulator;
+  /** Stops listening and closes every connection. Deliveries in flight end on their own timeouts. */
+  stop(): Promise<void>;
+}
+
+const FAILED = JSON.stringify({ message: "The simulator failed to handle the request (see violations())" });
+
+/** Reads the body up to `max` bytes; a longer one yields `max + 1` bytes, which the simulator refuses. */
+async function readBody(request: IncomingMessage, max: number): Promise<Uint8Array | null> {
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (declared > max) return new Uint8Array(max + 1);
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > max) return new Uint8Array(max + 1);
+    parts.push(chunk);
+  }
+  return size === 0 ? null : Buffer.concat(parts, size);
+}
+
+/**
+ * Serves a simulator over node:http.
+ *
+ * @example
+ * const { url, stop, simulator } = await startSimulator({ port: 4020, integrations: { "my-service": "http://127.0.0.1:3000" } });
+ */
+export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const { port = 0, host = "127.0.0.1", ...simulatorOptions } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError("startSimulator: `port` must be an integer from 0 to 65535");
+  const simulator = createSimulator(simulatorOptions);
+  const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, (request, response) => {
+    readBody(request, simulator.limits.maxBodyBytes)
+      .then((body) =>
+        simulator.respond({
+          method: request.method ?? "GET",
+          url: request.url ?? "/",
+          header: (name) => {
+            const value = request.headers[name];
+            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+          },
+          body,
+        }),
+      )
+      .then(
+        (answer) => {
+          // A refused oversized body is not read to its end: close rather than drain it.
+          if (!request.readableEnded) response.setHeader("connection", "close");
+          response.writeHead(answer.status, answer.headers).end(answer.body);
+        },
+        () => {
+          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" }).end(FAILED);
+        },
+      );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`startSimulator: port ${port} on ${host} is already in use`) : error),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    simulator,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

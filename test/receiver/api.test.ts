@@ -1,0 +1,95 @@
+// The receiver's API as a user writes it: patterns checked at once (types and run time), options
+// checked at creation, the bounded dedupe store, and the list of accepted deviations.
+import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { OUTBOUND_WEBHOOKS, SCHEMA_FIELDS } from "../../generated/operations.js";
+import { createWebhookReceiver, memoryDedupeStore, WEBHOOK_EVENT_TYPES, type ReceivedFailureMessage, type WebhookPattern, type WebhookPayload } from "../../src/index.js";
+import { KNOWN_DEVIATIONS } from "../../src/receiver/deviations.js";
+
+describe("on(pattern)", () => {
+  const receiver = createWebhookReceiver();
+
+  it("refuses an unknown event type at once, suggesting the closest known one", () => {
+    expect(() => receiver.on("policy.issued" as WebhookPattern, () => undefined)).toThrow(TypeError);
+    expect(() => receiver.on("policy.issued" as WebhookPattern, () => undefined)).toThrow('on: "policy.issued" is not a known event type or wildcard; did you mean "policy.issue"?');
+    expect(() => receiver.on("Claim.Create" as WebhookPattern, () => undefined)).toThrow(/did you mean "claim\.create"\?/);
+    expect(() => receiver.on("polcy.*" as WebhookPattern, () => undefined)).toThrow(/did you mean "policy\.\*"\?/);
+    for (const name of ["constructor", "__proto__", "toString", ""]) expect(() => receiver.on(name as WebhookPattern, () => undefined)).toThrow(TypeError);
+    expect(() => receiver.on(42 as unknown as WebhookPattern, () => undefined)).toThrow(/must be a string/);
+    expect(() => receiver.on("policy.issue", "not a function" as never)).toThrow(/must be a function/);
+  });
+
+  it("accepts every event type and every wildcard depth the event types use", () => {
+    for (const type of WEBHOOK_EVENT_TYPES) expect(() => receiver.on(type, () => undefined)).not.toThrow();
+    for (const pattern of ["policy.*", "policy.quote.*", "policy.reinstatement.*", "policy.gracePeriod.*", "subClaim.*", "*"] as const) {
+      expect(() => receiver.on(pattern, () => undefined)).not.toThrow();
+    }
+  });
+
+  it("types patterns the same way (type-level)", () => {
+    expectTypeOf<"policy.quote.*">().toMatchTypeOf<WebhookPattern>();
+    expectTypeOf<"policy.reinstatement.*">().toMatchTypeOf<WebhookPattern>();
+    expectTypeOf<"policy.issued">().not.toMatchTypeOf<WebhookPattern>();
+    expectTypeOf<"spaceship.*">().not.toMatchTypeOf<WebhookPattern>();
+    expectTypeOf<"policy.issue.*">().not.toMatchTypeOf<WebhookPattern>();
+    // @ts-expect-error not an event type
+    expect(() => createWebhookReceiver().on("policy.issued", () => undefined)).toThrow(TypeError);
+    createWebhookReceiver()
+      .on("policy.quote.*", (event) => expectTypeOf(event).toEqualTypeOf<WebhookPayload>())
+      .onFailureAlert((alert) => expectTypeOf(alert.webhookName).toEqualTypeOf<ReceivedFailureMessage["webhookName"]>());
+  });
+});
+
+describe("createWebhookReceiver options", () => {
+  it.each([
+    [{ maxBytes: 0 }, /`maxBytes` must be a positive integer/],
+    [{ handlerTimeoutMs: -1 }, /`handlerTimeoutMs`/],
+    [{ bodyTimeoutMs: 2 ** 31 }, /`bodyTimeoutMs` must be a positive integer of at most/],
+    [{ dedupe: { claim: () => true } }, /`dedupe` must be a store with claim\(key, ttlMs\) and release\(key\)/],
+    [{ onError: "log" }, /`onError` must be a function/],
+  ])("refuses %j", (options, message) => {
+    expect(() => createWebhookReceiver(options as never)).toThrow(message);
+  });
+});
+
+describe("memoryDedupeStore", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("claims a key once until its ttl (capped by the store's) runs out, and again after release", () => {
+    vi.useFakeTimers();
+    const store = memoryDedupeStore({ ttlMs: 1000 });
+    expect([store.claim("a", 60_000), store.claim("a", 60_000)]).toEqual([true, false]);
+    vi.advanceTimersByTime(1001);
+    expect(store.claim("a", 60_000)).toBe(true);
+    store.release("a");
+    expect(store.claim("a", 60_000)).toBe(true);
+  });
+
+  it("keeps at most maxKeys keys, forgetting the oldest first", () => {
+    const store = memoryDedupeStore({ maxKeys: 3 });
+    for (const key of ["a", "b", "c", "d"]) expect(store.claim(key, 60_000)).toBe(true);
+    expect(["b", "c", "d"].map((key) => store.claim(key, 60_000))).toEqual([false, false, false]);
+    expect(store.claim("a", 60_000)).toBe(true);
+  });
+
+  it("treats prototype names as plain keys", () => {
+    const store = memoryDedupeStore();
+    for (const key of ["__proto__", "constructor", "toString"]) expect([store.claim(key, 1000), store.claim(key, 1000)]).toEqual([true, false]);
+  });
+
+  it("refuses bounds that are not positive integers", () => {
+    expect(() => memoryDedupeStore({ maxKeys: 0 })).toThrow(/`maxKeys`/);
+    expect(() => memoryDedupeStore({ ttlMs: Number.NaN })).toThrow(/`ttlMs`/);
+  });
+});
+
+describe("the known deviations", () => {
+  it("each name an outbound body of the spec and one of its fields, and say where they come from", () => {
+    const outbound = new Set(OUTBOUND_WEBHOOKS.map((webhook) => webhook.schema));
+    for (const deviation of KNOWN_DEVIATIONS) {
+      expect(outbound).toContain(deviation.schema);
+      expect(Object.keys(SCHEMA_FIELDS[deviation.schema] ?? {})).toContain(deviation.path.slice(1));
+      expect(deviation.source.length).toBeGreaterThan(40);
+    }
+    expect(new Set(KNOWN_DEVIATIONS.map((d) => `${d.schema}${d.path}`)).size).toBe(KNOWN_DEVIATIONS.length);
+  });
+});

@@ -1,0 +1,144 @@
+// sendSampleEvents and socotra-webhooks-send under hostile conditions: redirects, huge runs,
+// secrets in headers and URLs, refused connections, unknown types; and the payload shaping
+// (--type entity wildcards, --alert, --data, --override), always valid against the contract.
+import { execFile } from "node:child_process";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
+import { ContractValidationError, parse, parseFailureMessage, parseWebhookSuspendedData, sendSampleEvents } from "../../src/index.js";
+import { selectEventTypes } from "../../src/sender.js";
+
+const SECRET = "header-secret-3b7e";
+let server: Server;
+let url: string;
+let received: { path: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+let answer: (path: string) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+
+const listen = async (handler: Parameters<typeof createServer>[1]) => {
+  const created = createServer(handler);
+  await new Promise<void>((resolve) => created.listen(0, "127.0.0.1", resolve));
+  return { server: created, url: `http://127.0.0.1:${(created.address() as AddressInfo).port}` };
+};
+beforeAll(async () => {
+  ({ server, url } = await listen((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk)).on("end", () => {
+      received.push({ path: request.url ?? "", headers: request.headers, body });
+      const { status, headers } = answer(request.url ?? "");
+      response.writeHead(status, headers).end();
+    });
+  }));
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+const reset = (next: typeof answer = () => ({ status: 200 })) => {
+  received = [];
+  answer = next;
+};
+
+describe("redirects", () => {
+  it("are the delivery's answer: never followed, nothing reaches the other origin", async () => {
+    const other = await listen((_request, response) => response.writeHead(200).end());
+    let reached = 0;
+    other.server.on("request", () => (reached += 1));
+    try {
+      reset(() => ({ status: 307, headers: { location: `${other.url}/steal` } }));
+      const report = await sendSampleEvents({ url: `${url}/hooks`, headers: { "x-api-key": SECRET } });
+      expect(report.deliveries.map((delivery) => delivery.status)).toEqual([307]);
+      expect(report.failures).toBe(1);
+      expect(reached).toBe(0);
+    } finally {
+      other.server.close();
+    }
+  });
+});
+
+describe("long runs", () => {
+  it("build each delivery as it is sent: the first answers come before 10 million payloads exist", async () => {
+    let calls = 0;
+    const fetch = async () => (calls += 1, new Response(null, { status: 200 }));
+    const run = sendSampleEvents({
+      url,
+      types: selectEventTypes(["all"]),
+      count: 100_000,
+      concurrency: 8,
+      fetch,
+      onDelivery: () => {
+        if (calls >= 2000) throw new Error("enough");
+      },
+    });
+    await expect(run).rejects.toThrow("enough");
+    expect(calls).toBeLessThan(2100);
+  });
+
+  it("keep only the first results and count the rest", async () => {
+    const fetch = async () => new Response(null, { status: 200 });
+    const report = await sendSampleEvents({ url, count: 3000, concurrency: 4, fetch, keepDeliveries: 10 });
+    expect([report.sent, report.failures, report.deliveries.length]).toEqual([3000, 0, 10]);
+    expect(report.latencyMs?.max).toBeGreaterThanOrEqual(report.latencyMs?.p50 ?? Infinity);
+  });
+});
+
+describe("failures say why, and never quote secrets", () => {
+  it("a refused connection says ECONNREFUSED", async () => {
+    const closed = await listen(() => undefined);
+    await new Promise((resolve) => closed.server.close(resolve));
+    const report = await sendSampleEvents({ url: closed.url });
+    expect(report.deliveries[0]?.error).toMatch(/^ECONNREFUSED \(connection refused/);
+  });
+
+  it("credentials in the URL are refused without being quoted", async () => {
+    const error = (await sendSampleEvents({ url: `http://user:${SECRET}@127.0.0.1:1/` }).catch((thrown: unknown) => thrown)) as Error;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error.message)).toContain("must not hold credentials");
+    expect(`${error.message}${error.stack}`).not.toContain(SECRET);
+  });
+
+  it("the bin prints no header value, even for a malformed --header", async () => {
+    reset();
+    const bin = fileURLToPath(new URL("../../dist/bin/send.js", import.meta.url));
+    const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args]).then((result) => ({ code: 0, ...result }), (error) => error);
+    const good = await run(["--url", url, "--header", `X-Api-Key: ${SECRET}`, "--type", "claim.*"]);
+    expect(good.code).toBe(0);
+    expect(received.every((request) => request.headers["x-api-key"] === SECRET)).toBe(true);
+    const bad = await run(["--url", url, "--header", `${SECRET}`]);
+    expect(bad.code).toBe(2);
+    const unknown = await run(["--url", url, "--type", "claim.opne"]);
+    expect(unknown.stderr).toContain('unknown event type(s): claim.opne; did you mean "claim.open"?');
+    expect([good, bad, unknown].map((result) => result.stdout + result.stderr).join("\n")).not.toContain(SECRET);
+  });
+});
+
+describe("choosing and shaping what is sent", () => {
+  it("selects by entity wildcard and suggests the closest type", () => {
+    expect(selectEventTypes(["claim.*"])).toEqual(WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith("claim.")));
+    expect(selectEventTypes(["policy.quote.*"]).every((type) => type.startsWith("policy.quote."))).toBe(true);
+    expect(() => selectEventTypes(["polcy.issue"])).toThrow(/did you mean "policy.issue"/);
+    expect(() => selectEventTypes(["nothing.*"])).toThrow(TypeError);
+  });
+
+  it("sends failure and suspension alerts, valid against their schemas", async () => {
+    reset();
+    await sendSampleEvents({ url, alert: "failure", types: ["claim.open"] });
+    await sendSampleEvents({ url, alert: "suspended", types: ["claim.open"] });
+    const [failure, suspended] = received.map((request) => JSON.parse(request.body));
+    expect(() => parseFailureMessage(failure)).not.toThrow();
+    expect(parseWebhookSuspendedData(suspended).event).toBe("claim.open");
+  });
+
+  it("--data and --override shape the payload, which must still meet the contract", async () => {
+    reset();
+    await sendSampleEvents({ url, data: { policyLocator: "100000042" }, overrides: { username: "ops", "data.extra.depth": 2 } });
+    const payload = parse("WebhookPayload", received[0]!.body);
+    expect(payload).toMatchObject({ username: "ops", data: { policyLocator: "100000042", extra: { depth: 2 } } });
+
+    const broken = await sendSampleEvents({ url, overrides: { timestamp: 12 } }).catch((thrown) => thrown);
+    expect(broken).toBeInstanceOf(ContractValidationError);
+    expect(broken.message).toContain("/timestamp");
+    await expect(sendSampleEvents({ url, overrides: { "__proto__.polluted": 1 } })).rejects.toThrow(/not a dotted field path/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(received).toHaveLength(1);
+  });
+});

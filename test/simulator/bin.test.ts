@@ -1,0 +1,58 @@
+// socotra-webhooks-sim, as installed: prints the assumptions in force and the curl lines, serves
+// until SIGTERM; a bad flag ends with the usage and status 2, naming the key and the rule.
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { startSimulator } from "../../src/simulator/index.js";
+
+const bin = new URL("../../dist/bin/sim.js", import.meta.url).pathname;
+const run = promisify(execFile);
+
+describe("socotra-webhooks-sim", () => {
+  it("prints its URL, the assumptions in force and the curl lines, and serves until SIGTERM", async () => {
+    const child = spawn(process.execPath, [bin, "--port", "0", "--assume", "retryDelayMs=0", "--integration", "svc=http://127.0.0.1:9/events", "--token", "tok"]);
+    try {
+      let output = "";
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => ((output += chunk), output.includes("Ctrl-C") && resolve()));
+        child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
+      });
+      expect(output).toMatch(/retryDelayMs\s+0 {2}\(default 1000\) {2}\[not documented\]/);
+      expect(output).toContain("curl -X POST -H \"Authorization: tok\"");
+      const url = /Webhooks simulator {2}(http:\/\/\S+)/.exec(output)![1]!;
+      const response = await fetch(`${url}/_simulator/integrations`, { headers: { authorization: "tok" } });
+      expect((await response.json()).integrations).toEqual([{ name: "svc", url: "http://127.0.0.1:9/events", headers: {} }]);
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("refuses a bad flag with the usage and status 2, naming the key and the rule", async () => {
+    const cases = [
+      [["--assume", "nope=1"], /unknown assumption "nope"/],
+      [["--assume", "deliveryTimeoutMs=0"], /"deliveryTimeoutMs" must be an integer from 1 to 600000/],
+      [["--integration", "svc"], /--integration must look like NAME=URL/],
+      [["--integration", "svc=ftp://x"], /url must be an http\(s\) URL/],
+      [["--port", "70000"], /--port must be a whole number/],
+    ] as const;
+    const errors = await Promise.all(cases.map(([args]) => run(process.execPath, [bin, ...args]).then(() => undefined, (caught: { code: number; stderr: string }) => caught)));
+    errors.forEach((error, i) => {
+      expect(error?.code, cases[i]![0].join(" ")).toBe(2);
+      expect(error?.stderr).toMatch(cases[i]![1]);
+      expect(error?.stderr).toContain("Usage: socotra-webhooks-sim");
+    });
+  });
+
+  it("startSimulator names a port in use", async () => {
+    const first = await startSimulator();
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startSimulator({ port })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      await first.stop();
+    }
+  });
+});

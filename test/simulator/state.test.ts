@@ -1,0 +1,68 @@
+// snapshot(), restore(state) and reset(): a test can start from a fixture, and a bad fixture is
+// refused naming the field.
+import { describe, expect, it } from "vitest";
+import { ContractValidationError } from "../../src/index.js";
+import { createSimulator, type SimulatorState } from "../../src/simulator/index.js";
+
+const fixture: SimulatorState = {
+  version: 1,
+  integrations: [{ name: "svc", url: "http://127.0.0.1:9/events", headers: { "x-api-key": "k" } }],
+  webhooks: [
+    {
+      webhook: { name: "w", enabled: true, events: ["policy.issue"], failureHandling: { actOnStatusCodes: ["500"], actOnTimeout: true, mode: "divert" }, integrationName: "svc", retryStrategy: "one", suspended: true, suspendedTimestamp: "1589740898000" },
+      diverted: [{ eventId: "e1", eventType: "policy.issue", timestamp: "1589740898000", data: { policyLocator: "1" }, transactionId: "t1", username: "u" }],
+      queued: [],
+    },
+  ],
+};
+
+describe("snapshot and restore", () => {
+  it("round-trips a state, which the operations then serve", async () => {
+    const simulator = createSimulator();
+    simulator.restore(fixture);
+    expect(simulator.snapshot()).toEqual(fixture);
+    const response = await simulator.handle(new Request("http://sim.test/webhooks/w/diverted", { headers: { authorization: "t" } }));
+    expect(await response.json()).toEqual({ webhookName: "w", events: fixture.webhooks[0]!.diverted });
+    // The snapshot is a copy: changing it changes nothing inside.
+    const copy = simulator.snapshot();
+    copy.webhooks[0]!.webhook.name = "changed";
+    expect(simulator.snapshot()).toEqual(fixture);
+  });
+
+  it("refuses a bad state naming each bad field, and keeps the state it had", () => {
+    const simulator = createSimulator();
+    simulator.restore(fixture);
+    const bad = structuredClone(fixture) as unknown as { integrations: object[]; webhooks: { webhook: Record<string, unknown>; diverted: Record<string, unknown>[]; queued: unknown[] }[] };
+    bad.webhooks[0]!.webhook.retryStrategy = "often";
+    bad.webhooks[0]!.diverted[0]!.timestamp = "yesterday";
+    bad.webhooks[0]!.queued.push({ id: "q", timestamp: "1", transactionId: "t", type: "policy.teleport", username: "u", data: {} });
+    bad.integrations.push({ name: "svc", url: "gopher://x" });
+    let error: unknown;
+    try {
+      simulator.restore(bad as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ContractValidationError);
+    expect((error as ContractValidationError).issues.map((i) => [i.path, i.rule])).toEqual(
+      expect.arrayContaining([
+        ["/webhooks/0/webhook/retryStrategy", "enum"],
+        ["/webhooks/0/diverted/0/timestamp", "pattern"],
+        ["/webhooks/0/queued/0/type", "enum"],
+        ["/integrations/1/url", "format"],
+      ]),
+    );
+    expect(simulator.snapshot()).toEqual(fixture);
+    expect(() => simulator.restore(null as never)).toThrow(ContractValidationError);
+    expect(() => simulator.restore({ version: 2 } as never)).toThrow(ContractValidationError);
+  });
+
+  it("reset forgets everything but the integrations of the options", async () => {
+    const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/" } });
+    simulator.restore(fixture);
+    simulator.reset();
+    expect(simulator.snapshot()).toEqual({ version: 1, integrations: [{ name: "svc", url: "http://127.0.0.1:9/", headers: {} }], webhooks: [] });
+    expect(simulator.deliveries()).toEqual([]);
+  });
+});
+
