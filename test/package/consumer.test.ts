@@ -1,7 +1,8 @@
 // What other repositories install from the packed tarball (git-install.test.ts covers a git URL).
 // Into a fresh project: type-check and run an ES consumer (node16 and bundler resolution), a
 // CommonJS one (TypeScript module node16 in a CommonJS package, run with require(esm) off), and
-// the README's vitest and Jest examples against startMockServer.
+// the README's vitest and Jest examples against startMockServer, its MSW example against the
+// simulator, and its operators' outage drill (the simulator and the socotra-webhooks bin).
 import { execFile, spawn } from "node:child_process";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -40,13 +41,16 @@ beforeAll(async () => {
   const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
   tarballFiles = packed.files.map((file) => file.path);
   await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  await run("npm", [...npmInstall, join(work, packed.filename), ...linked("@stoplight/prism-cli", "vitest", "jest", "@types/node")], { cwd: project });
+  await run("npm", [...npmInstall, join(work, packed.filename), ...linked("@stoplight/prism-cli", "vitest", "jest", "msw", "@types/node")], { cwd: project });
   await cp(join(root, "test", "package", "fixtures"), project, { recursive: true });
   // Here, not in fixtures/: this repository's own tsc checks fixtures/ as part of the package.
   await writeFile(join(project, "cjs", "package.json"), JSON.stringify({ name: "consumer-cjs", private: true, type: "commonjs" }));
   const readme = await readFile(join(root, "README.md"), "utf8");
+  // msw's own types need the DOM lib, which the node16 project leaves out: vitest runs that one.
+  await mkdir(join(project, "msw"));
   await Promise.all([
-    ...["webhooks.contract.test.ts", "receiver.ts"].map((name) => writeFile(join(project, name), readmeExample(readme, "ts", name))),
+    ...["webhooks.contract.test.ts", "receiver.ts", "outage-drill.ts"].map((name) => writeFile(join(project, name), readmeExample(readme, "ts", name))),
+    writeFile(join(project, "msw", "simulator.msw.test.ts"), readmeExample(readme, "ts", "simulator.msw.test.ts")),
     writeFile(join(project, "cjs", "webhooks.contract.jest.test.js"), readmeExample(readme, "js", "webhooks.contract.jest.test.js")),
   ]);
 }, 120_000);
@@ -55,7 +59,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe("the packed package", () => {
   it("ships the ES and CommonJS runtimes with their types, the bundled spec and docs, and nothing from the source tree", () => {
-    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.cjs", "dist/index.d.cts", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.cts", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "dist/bin/socotra-webhooks.js", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const file of ["dist/index.js", "dist/index.d.ts", "dist/index.cjs", "dist/index.d.cts", "dist/testing.js", "dist/testing.cjs", "dist/testing.d.cts", "dist/bin/mock.js", "dist/bin/send.js", "dist/bin/verify.js", "dist/bin/socotra-webhooks.js", "dist/bin/sim.js", "dist/simulator/index.js", "dist/simulator/index.cjs", "generated/docs/index.html", "generated/openapi.json", "generated/openapi.yaml", "generated/schema.d.ts", "generated/validators.js", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
       expect(tarballFiles).toContain(file);
     }
     expect(tarballFiles.filter((file) => /^(src|test|openapi|scripts|\.ci)\//.test(file) || file.endsWith(".map"))).toEqual([]);
@@ -136,14 +140,19 @@ describe("the packed package", () => {
     expect(installedManifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
   });
 
-  it("runs the README's vitest and Jest examples against startMockServer", async () => {
-    const vitest = run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project, "webhooks.contract.test.ts"], { cwd: project });
+  it("runs the README's vitest and Jest examples against startMockServer, and its MSW example against the simulator", async () => {
+    const vitest = run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project, "webhooks.contract.test.ts", "msw/simulator.msw.test.ts"], { cwd: project });
     // Jest's default runtime: CommonJS, babel-jest, no configuration.
     const jest = run(process.execPath, [join(project, "node_modules", "jest", "bin", "jest.js"), "--ci", "--rootDir", "cjs"], { cwd: project });
     const [vitestRun, jestRun] = await Promise.all([vitest, jest]);
-    expect(vitestRun.stdout).toMatch(/1 passed/);
+    expect(vitestRun.stdout).toMatch(/2 passed/);
     expect(jestRun.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
   }, 120_000);
+
+  it("runs the README's outage drill: diverted events resent once each by the packed socotra-webhooks bin", async () => {
+    const { stdout } = await run(process.execPath, ["out/outage-drill.js"], { cwd: project });
+    expect(stdout.trim().split("\n").at(-1)).toBe('{"delivered":20,"secondRunResent":0}');
+  }, 60_000);
 
   it("runs the README's receiver, which answers the packed sender and every malformed body", async () => {
     const port = await new Promise<number>((resolve) => {
