@@ -42,8 +42,8 @@ export function compare(subject, baseline, options) {
   return { subject: s, baseline: b };
 }
 
-/** A result row for the report. */
-export function row({ figure, subject, baseline, unit, subjectSamples, baselineSamples, target, note, ifMissed }) {
+/** A result row for the report; `higherIsBetter` for rates (requests per second), where the target is a floor. */
+export function row({ figure, subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter = false, note, ifMissed }) {
   const ratio = median(subjectSamples) / median(baselineSamples);
   return {
     figure,
@@ -56,7 +56,8 @@ export function row({ figure, subject, baseline, unit, subjectSamples, baselineS
     baselineSpread: spread(baselineSamples),
     ratio,
     target,
-    met: target === undefined ? undefined : ratio <= target,
+    higherIsBetter,
+    met: target === undefined ? undefined : higherIsBetter ? ratio >= target : ratio <= target,
     note,
     ifMissed,
   };

@@ -9,7 +9,7 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { compare, median, spread } from "./lib.js";
+import { compare, median, row } from "./lib.js";
 import { deliveryText } from "./payloads.js";
 
 const SECRET = "bench-secret";
@@ -100,25 +100,19 @@ async function start(kind) {
   return { kind, port, request: requestBytes(kind), stats, stop: () => child.kill() };
 }
 
-const rowOf = (subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter, note) => {
-  const ratio = median(subjectSamples) / median(baselineSamples);
-  return {
+const rowOf = (subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter, note) =>
+  row({
     figure: "1b. Receiving over HTTP",
     subject,
     baseline,
     unit,
-    subjectMedian: median(subjectSamples),
-    subjectSpread: spread(subjectSamples),
-    baselineMedian: median(baselineSamples),
-    baselineSpread: spread(baselineSamples),
-    ratio,
+    subjectSamples,
+    baselineSamples,
     target,
     higherIsBetter,
-    met: target === undefined ? undefined : higherIsBetter ? ratio >= target : ratio <= target,
     note,
     ifMissed: "Measured on loopback with the load generator on the same shared cores; see the CPU-per-request row, which the generator does not skew.",
-  };
-};
+  });
 
 async function main() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 7);

@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
 import { sendSampleEvents } from "../dist/index.js";
 import { createSimulator, startSimulator } from "../dist/simulator/index.js";
-import { median, spread } from "./lib.js";
+import { row } from "./lib.js";
 
 const CONCURRENCY = 16;
 const REQUESTS = 4_000;
@@ -15,25 +15,7 @@ const EVENTS = 10_000;
 const ROUNDS = 5;
 const token = "bench-token";
 
-function higherIsBetter({ subject, baseline, unit, subjectSamples, baselineSamples, target, note, ifMissed }) {
-  const ratio = median(subjectSamples) / median(baselineSamples);
-  return {
-    figure: "6. Simulator",
-    subject,
-    baseline,
-    unit,
-    subjectMedian: median(subjectSamples),
-    subjectSpread: spread(subjectSamples),
-    baselineMedian: median(baselineSamples),
-    baselineSpread: spread(baselineSamples),
-    ratio,
-    target,
-    higherIsBetter: true,
-    met: ratio >= target,
-    note,
-    ifMissed,
-  };
-}
+const higherIsBetter = (fields) => row({ figure: "6. Simulator", higherIsBetter: true, ...fields });
 
 async function perSecond(count, concurrency, task) {
   let next = 0;
