@@ -1,16 +1,7 @@
 // Reading a streamed body whole, within the byte limit and the body timeout.
+import { concat } from "../bytes.js";
 import { BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, type ReceiverAnswer } from "./answers.js";
 
-export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    body.set(part, offset);
-    offset += part.byteLength;
-  }
-  return body;
-}
 
 // Chunks kept as they come, except that every run of this many is merged into one: a peer that
 // sends a body in 1-byte chunks would otherwise cost ~100 bytes of bookkeeping per byte.

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_BYTES, decodeBody, parse, type SchemaName } from "../valida
 import { type AssumptionOverrides, type Assumptions, resolveAssumptions } from "./assumptions.js";
 import { BoundedLog } from "./log.js";
 import { matchRoute, readInteger, type OperationId } from "./routes.js";
+import { concat } from "../bytes.js";
 
 /** How one (event, webhook) pair ended. `queued` only under the `suspendedWebhook: queue` assumption, until unsuspend. */
 export type Outcome = "delivered" | "diverted" | "dropped" | "skipped" | "queued";
@@ -902,13 +903,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     } finally {
       reader.cancel().catch(() => {});
     }
-    const body = new Uint8Array(size);
-    let offset = 0;
-    for (const part of parts) {
-      body.set(part, offset);
-      offset += part.byteLength;
-    }
-    return body;
+    return concat(parts, size);
   }
 
   // --- integrations, state ------------------------------------------------------------------
