@@ -21,7 +21,7 @@ export {
   type WebhookReceiver,
 } from "./receiver.js";
 export { createNodeHandler, type NodeRequestLike, type NodeResponseLike } from "./node-handler.js";
-export { sampleDelivery, sendSampleEvents, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
+export { sampleDelivery, selectEventTypes, sendSampleEvents, type AlertKind, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
 export { iterateDivertedEvents, type IterateDivertedEventsOptions } from "./pagination.js";
 export {
   DEFAULT_MAX_BYTES,
