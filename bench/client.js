@@ -10,7 +10,7 @@ import createClient from "openapi-fetch";
 import { createWebhooksClient } from "../dist/index.js";
 import { median, row } from "./lib.js";
 
-const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
 const port = await new Promise((resolve) => server.stdout.once("data", (chunk) => resolve(Number(chunk.toString()))));
 const baseUrl = `http://127.0.0.1:${port}`;
 const token = "bench-token";

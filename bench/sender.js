@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { sampleDelivery, sendSampleEvents } from "../dist/index.js";
 import { median, row } from "./lib.js";
 
-const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
 const port = await new Promise((resolve) => server.stdout.once("data", (chunk) => resolve(Number(chunk.toString()))));
 const url = `http://127.0.0.1:${port}/socotra/events`;
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 5_000);
