@@ -51,7 +51,7 @@ console.log(
       baselineSamples: baseline,
       target: 1.11,
       note: `${Math.round(1e9 / median(subject))} deliveries/s against ${Math.round(1e9 / median(baseline))}/s (target ≥ 0.9x the loop's rate)`,
-      ifMissed: "Per delivery the sender adds a timeout signal (AbortSignal.timeout), a latency histogram entry and a bounded read of the answer; the loop has none of them.",
+      ifMissed: "Per delivery the sender adds a share of a timeout controller (one per slice of deliveries starting together), a latency histogram entry and a bounded read of the answer; the loop has none of them.",
     }),
   ]),
 );
