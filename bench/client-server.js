@@ -16,4 +16,6 @@ const server = createServer((request, response) => {
   request.on("end", () => response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body));
 });
 server.keepAliveTimeout = 60_000;
+// Ends with the benchmark that spawned it, however that ends: its stdin is a pipe from it.
+process.stdin.on("end", () => process.exit(0)).resume();
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));

@@ -10,7 +10,7 @@ import createClient from "openapi-fetch";
 import { createWebhooksClient } from "../dist/index.js";
 import { median, row } from "./lib.js";
 
-const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
 const port = await new Promise((resolve) => server.stdout.once("data", (chunk) => resolve(Number(chunk.toString()))));
 const baseUrl = `http://127.0.0.1:${port}`;
 const token = "bench-token";
@@ -59,7 +59,7 @@ for (const [method, variants] of Object.entries(calls)) {
       baselineSamples: samples.openapiFetch,
       target: 1.03,
       note: `${Math.round(median(samples.ours) / 1000)} µs per request`,
-      ifMissed: `The layer per call: an operations-table lookup, the parameter checks, one AbortController and one timer per attempt (its signal given to fetch in place of the Request's own, so that undici follows one signal, not two), one header read for sl-violations. Rounds on this shared 2-core machine spread widely; compare the spreads before reading a miss.`,
+      ifMissed: `The layer per call: an operations-table lookup, the parameter checks, a timeout controller shared by the attempts that start together (its signal given to fetch in place of the Request's own, so that undici follows one signal, not two), one header read for sl-violations. Rounds on this shared 2-core machine spread widely; compare the spreads before reading a miss.`,
     }),
     row({ figure: "3. Client", subject: `openapi-fetch alone, ${REQUESTS} sequential ${method}s`, baseline: "bare fetch, same requests", unit: "ns/request", subjectSamples: samples.openapiFetch, baselineSamples: samples.fetch }),
   );

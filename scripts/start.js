@@ -9,7 +9,6 @@ import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { GENERATED, ROOT } from "./lib.js";
-import { buildAll } from "./build.js";
 
 const HOST = "127.0.0.1";
 const DOCS_PAGE = join(GENERATED, "docs", "index.html");
@@ -119,6 +118,8 @@ try {
   await requireFreePort("PORT", mockPort);
   await requireFreePort("DOCS_PORT", docsPort);
   await requireFreePort("SIM_PORT", simPort);
+  // Loaded only now: the build's tools take seconds to load, and a busy port is reported first.
+  const { buildAll } = await import("./build.js");
   await buildAll();
   const [mock, simulator] = await Promise.all([
     startService("mock", ["dist/bin/mock.js", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/),

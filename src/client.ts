@@ -2,7 +2,8 @@ import createClient, { type Client, type FetchResponse, type MaybeOptionalInit }
 import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { checkParameters, findOperation } from "./client/operations.js";
-import { Attempt, ATTEMPT_KEY, createTransport, isHeaderValue, type FetchFunction, type TokenSource } from "./client/transport.js";
+import { Deadlines } from "./client/deadlines.js";
+import { ATTEMPT_KEY, createTransport, isHeaderValue, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 
 export { contractViolations, type ContractViolation } from "./client/violations.js";
@@ -27,7 +28,10 @@ export interface WebhooksClientOptions {
   token: TokenSource;
   /** The fetch to use. Default: the global fetch. */
   fetch?: FetchFunction;
-  /** Abort an attempt (answer and body) that takes longer than this. Default 30,000 ms; at most 2^31-1. */
+  /**
+   * Abort an attempt (answer and body) that takes longer than this, give or take a twentieth
+   * (attempts starting together share one timer). Default 30,000 ms; at most 2^31-1.
+   */
   timeoutMs?: number;
   /** How to retry idempotent operations (the spec's `x-idempotent`); `false` turns retries off. */
   retry?: RetryOptions | false;
@@ -96,10 +100,11 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 type Result = { response: Response; violations?: readonly ContractViolation[] };
-type Init = { signal?: AbortSignal | null } | undefined;
+type Init = { signal?: AbortSignal | null; parseAs?: string } | undefined;
 interface Policy {
   origin: string;
   timeoutMs: number;
+  deadlines: Deadlines;
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -118,13 +123,16 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
   if (userSignal?.aborted) throw userSignal.reason;
   const retries = operation.entry.idempotent ? policy.retries : 0;
   const backoff = (tries: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries);
+  // A caller's signal, or a body read after the call returns (parseAs "stream"), needs a controller of its own.
+  const own = userSignal !== undefined || init?.parseAs === "stream";
   for (let tries = 0; ; tries += 1) {
-    const attempt = new Attempt(method, where, policy.timeoutMs, userSignal);
+    const deadline = own ? policy.deadlines.own(userSignal) : policy.deadlines.shared();
+    const attempt: Attempt = { method, url: where, deadline, status: 0 };
     let result: Result;
     try {
       result = await invoke({ ...init, [ATTEMPT_KEY]: attempt });
     } catch (error) {
-      if (attempt.timedOut) throw attempt.controller.signal.reason;
+      if (deadline.timedOut) throw new WebhooksTimeoutError(method, where, policy.timeoutMs);
       if (userSignal?.aborted) throw error;
       if (error instanceof WebhooksContractError) throw error;
       // A middleware's own request has no attempt: the timeout comes back as a DOMException.
@@ -137,7 +145,7 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
       await wait(backoff(tries), userSignal);
       continue;
     } finally {
-      attempt.end();
+      deadline.end();
     }
     result.violations = contractViolations(result.response);
     if (tries >= retries || !RETRY_STATUSES.has(result.response.status)) return result;
@@ -198,7 +206,7 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
     ...(typeof token === "string" && { headers: { Authorization: token } }),
     fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
   });
-  const policy: Policy = { origin, timeoutMs, ...retryPolicy };
+  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(timeoutMs), ...retryPolicy };
   const methods = client as unknown as Record<string, unknown>;
   type Call = (url: unknown, init?: object) => Promise<Result>;
   // Every verb openapi-fetch offers (GET, PUT, ... TRACE): a verb the spec lacks is refused by the table.

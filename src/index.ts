@@ -14,7 +14,7 @@ export {
 } from "./client.js";
 export { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 export * from "./receiver/index.js";
-export { sampleDelivery, sendSampleEvents, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
+export { sampleDelivery, selectEventTypes, sendSampleEvents, type AlertKind, type SendReport, type SendSampleEventsOptions, type SentDelivery } from "./sender.js";
 export { iterateDivertedEvents, type IterateDivertedEventsOptions } from "./pagination.js";
 export {
   DEFAULT_MAX_BYTES,

@@ -5,6 +5,7 @@ import { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
+import { Deadlines } from "./client/deadlines.js";
 import { parse, type SchemaName } from "./validation.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
@@ -28,7 +29,7 @@ export interface SendSampleEventsOptions {
   data?: Record<string, unknown>;
   /** Sets a field by its dotted path (`data.policyLocator`, `username`), as `stripe trigger --override` does. */
   overrides?: Record<string, unknown>;
-  /** Give up on a delivery after this long. Default 10,000 ms. */
+  /** Give up on a delivery after this long (give or take a twentieth). Default 10,000 ms. */
   timeoutMs?: number;
   /** Called with each delivery's result as it completes. */
   onDelivery?: (delivery: SentDelivery) => void;
@@ -155,8 +156,7 @@ function builderFor(options: SendSampleEventsOptions): { schema: SchemaName; bui
   };
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+function describeFailure(error: unknown): string {
   const code = (error as { cause?: { code?: unknown } }).cause?.code;
   const plain: Record<string, string> = {
     ECONNREFUSED: "connection refused: is the receiver running on that port?",
@@ -209,7 +209,7 @@ async function drain(response: Response): Promise<void> {
 
 /**
  * POSTs sample deliveries to `url` and reports each answer. Each delivery is built as it is sent,
- * with one fetch call and one signal; no redirect is followed (a 3xx is the delivery's answer).
+ * with one fetch call; no redirect is followed (a 3xx is the delivery's answer).
  * @throws TypeError for a URL that is not http(s) or holds credentials, a bad count, concurrency,
  *   header or override; ContractValidationError when `data` or `overrides` break the contract.
  */
@@ -246,6 +246,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   for (const type of new Set(types)) parse(schema, build(type, 0).body);
 
   const doFetch = options.fetch ?? fetch;
+  const deadlines = new Deadlines(timeoutMs);
   const deliveries: SentDelivery[] = [];
   const latency = new LatencyHistogram();
   let failures = 0;
@@ -257,17 +258,16 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
     const { id, body } = build(type, sequence);
     const started = performance.now();
     const sent: SentDelivery = { type, id, status: null, ms: 0 };
-    // One controller and one timer per delivery: cheaper than AbortSignal.timeout's.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+    // Deliveries starting together share one controller and timer: a signal per delivery costs more than the rest of the sender.
+    const deadline = deadlines.shared();
     try {
-      const response = await doFetch(target, { method: "POST", headers: headerList, redirect: "manual", body: JSON.stringify(body), signal: controller.signal });
+      const response = await doFetch(target, { method: "POST", headers: headerList, redirect: "manual", body: JSON.stringify(body), signal: deadline.signal });
       sent.status = response.status;
       await drain(response);
     } catch (error) {
-      if (sent.status === null) sent.error = describeFailure(error, timeoutMs);
+      if (sent.status === null) sent.error = deadline.timedOut ? `no answer within ${timeoutMs} ms` : describeFailure(error);
     } finally {
-      clearTimeout(timer);
+      deadline.end();
     }
     sent.ms = performance.now() - started;
     latency.add(sent.ms);

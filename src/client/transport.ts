@@ -1,38 +1,17 @@
 // What stands between openapi-fetch and the network for each attempt: the attempt's timeout
 // signal, the token (when it is a function), no redirects, and a bound on the body's size.
-import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
+import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseTooLargeError } from "../errors.js";
+import type { AttemptSignal } from "./deadlines.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
 export const ATTEMPT_KEY = "socotraWebhooksAttempt";
 
-/** One attempt of one call: its own controller (the timeout, and the caller's signal forwarded). */
-export class Attempt {
-  readonly controller = new AbortController();
-  readonly timer: ReturnType<typeof setTimeout>;
-  status = 0;
-  private readonly forward: (() => void) | undefined;
-
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    timeoutMs: number,
-    private readonly userSignal: AbortSignal | undefined,
-  ) {
-    this.timer = setTimeout(() => this.controller.abort(new WebhooksTimeoutError(method, url, timeoutMs)), timeoutMs);
-    if (userSignal !== undefined) {
-      this.forward = () => this.controller.abort(userSignal.reason);
-      userSignal.addEventListener("abort", this.forward, { once: true });
-    }
-  }
-
-  get timedOut(): boolean {
-    return this.controller.signal.reason instanceof WebhooksTimeoutError;
-  }
-
-  end(): void {
-    clearTimeout(this.timer);
-    if (this.forward !== undefined) this.userSignal!.removeEventListener("abort", this.forward);
-  }
+/** One attempt of one call, as the transport sees it. */
+export interface Attempt {
+  readonly method: string;
+  readonly url: string;
+  readonly deadline: AttemptSignal;
+  status: number;
 }
 
 /** Printable ASCII with no surrounding spaces: what an Authorization value can carry unchanged. */
@@ -99,7 +78,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     const method = attempt?.method ?? request.method;
     const url = attempt?.url ?? "(a request a middleware replaced)";
     // Without an attempt (a middleware built a new Request), a timeout of its own, beside the caller's signal.
-    const signal = attempt?.controller.signal ?? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
+    const signal = attempt?.deadline.signal ?? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
     if (typeof token === "function") {
       const value = await untilAborted(Promise.resolve().then(token), signal);
       if (!isHeaderValue(value)) {

@@ -222,6 +222,14 @@ describe("waits are bounded and cancellable", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("times out a stalled call without touching one that started with it and was answered", async () => {
+    server.answer((_request, response, index) => (index === 0 ? json(response, 200, webhook) : undefined));
+    const together = client({ timeoutMs: 100, retry: false });
+    const [answered, stalled] = await Promise.allSettled([together.GET("/webhooks"), new Promise((resolve) => setTimeout(resolve, 5)).then(() => together.GET("/webhooks"))]);
+    expect(answered).toMatchObject({ status: "fulfilled", value: { data: webhook } });
+    expect(stalled).toMatchObject({ status: "rejected", reason: { name: "WebhooksTimeoutError", timeoutMs: 100 } });
+  });
+
   it("times out an attempt whose request a middleware replaced", async () => {
     server.answer(() => undefined); // never answers
     const replacing = client({ timeoutMs: 100 });

@@ -1,8 +1,9 @@
 // No Prism outlives the process that started it: startMockServer's host process and the
 // socotra-webhooks-mock bin, each ended by SIGTERM, SIGINT, SIGHUP (sent to its pid alone) and
 // SIGKILL. After each, the Prism process is gone and its port is free.
-import { spawn } from "node:child_process";
-import { connect } from "node:net";
+import { execFile, spawn } from "node:child_process";
+import { connect, createServer } from "node:net";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -83,5 +84,25 @@ describe.concurrent("socotra-webhooks-mock's Prism dies with the bin", { timeout
     expect(await portAnswers(url)).toBe(true);
     process.kill(pid, signal);
     await expectGone(undefined, url);
+  });
+});
+
+describe("npm start", () => {
+  it.each(["PORT", "DOCS_PORT"])("reports a busy %s, naming the variable to set, before building anything", async (variable) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const env = { ...process.env, PORT: "0", DOCS_PORT: "0", [variable]: String(port) };
+      const result = await promisify(execFile)(process.execPath, ["scripts/start.js"], { cwd: root, env }).then(
+        (done) => ({ code: 0, ...done }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use: set ${variable} to another port`);
+      expect(result.stdout).not.toContain("build");
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -89,6 +89,17 @@ describe("failures say why, and never quote secrets", () => {
     expect(report.deliveries[0]?.error).toMatch(/^ECONNREFUSED \(connection refused/);
   });
 
+  it("a receiver that never answers times out", async () => {
+    const silent = await listen(() => undefined);
+    try {
+      const report = await sendSampleEvents({ url: silent.url, timeoutMs: 100 });
+      expect(report.deliveries[0]).toMatchObject({ status: null, error: "no answer within 100 ms" });
+    } finally {
+      silent.server.closeAllConnections();
+      silent.server.close();
+    }
+  });
+
   it("credentials in the URL are refused without being quoted", async () => {
     const error = (await sendSampleEvents({ url: `http://user:${SECRET}@127.0.0.1:1/` }).catch((thrown: unknown) => thrown)) as Error;
     expect(error).toBeInstanceOf(TypeError);

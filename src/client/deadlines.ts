@@ -1,0 +1,75 @@
+// Timeouts without an AbortSignal and a timer per request (creating a signal is most of the
+// layer's cost): the attempts that start within one slice of time share a controller, aborted
+// once the last of them is overdue, and only if any is still in flight. An attempt therefore
+// times out between `timeoutMs` and `timeoutMs` + one slice (a twentieth of it, at most 1 s).
+
+const TIMED_OUT = Symbol("timed out");
+/** A slice serves at most this many attempts, so that no signal gathers listeners without bound. */
+const MAX_USES = 500;
+
+type Timer = ReturnType<typeof setTimeout> & { ref?: () => void; unref?: () => void };
+
+class Slice {
+  readonly controller = new AbortController();
+  readonly startedAt = Date.now();
+  uses = 0;
+  inFlight = 0;
+  timer: Timer | undefined;
+}
+
+/** A controller's signal for an attempt, shared or its own, and whether the timeout ended it. */
+export interface AttemptSignal {
+  readonly signal: AbortSignal;
+  readonly timedOut: boolean;
+  end(): void;
+}
+
+export class Deadlines {
+  private slice: Slice | undefined;
+  private readonly width: number;
+
+  constructor(private readonly timeoutMs: number) {
+    this.width = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 20)));
+  }
+
+  /** A shared signal for an attempt starting now. */
+  shared(): AttemptSignal {
+    let slice = this.slice;
+    if (slice === undefined || slice.uses >= MAX_USES || Date.now() - slice.startedAt >= this.width) {
+      const fresh = new Slice();
+      fresh.timer = setTimeout(() => fresh.inFlight > 0 && fresh.controller.abort(TIMED_OUT), this.timeoutMs + this.width) as Timer;
+      slice = this.slice = fresh;
+    }
+    slice.uses += 1;
+    // Only a slice with attempts in flight keeps the process alive.
+    if ((slice.inFlight += 1) === 1) slice.timer!.ref?.();
+    const current = slice;
+    return {
+      signal: current.controller.signal,
+      get timedOut() {
+        return current.controller.signal.reason === TIMED_OUT;
+      },
+      end: () => {
+        if ((current.inFlight -= 1) === 0) current.timer!.unref?.();
+      },
+    };
+  }
+
+  /** An attempt's own controller and timer, following the caller's signal: for calls that bring one. */
+  own(userSignal: AbortSignal | undefined): AttemptSignal {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), this.timeoutMs);
+    const forward = () => controller.abort(userSignal!.reason);
+    userSignal?.addEventListener("abort", forward, { once: true });
+    return {
+      signal: controller.signal,
+      get timedOut() {
+        return controller.signal.reason === TIMED_OUT;
+      },
+      end: () => {
+        clearTimeout(timer);
+        userSignal?.removeEventListener("abort", forward);
+      },
+    };
+  }
+}
