@@ -88,12 +88,12 @@ describe.concurrent("socotra-webhooks-mock's Prism dies with the bin", { timeout
 });
 
 describe("npm start", () => {
-  it.each(["PORT", "DOCS_PORT"])("reports a busy %s, naming the variable to set, before building anything", async (variable) => {
+  it.each(["PORT", "DOCS_PORT", "SIM_PORT"])("reports a busy %s, naming the variable to set, before building anything", async (variable) => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as { port: number };
     try {
-      const env = { ...process.env, PORT: "0", DOCS_PORT: "0", [variable]: String(port) };
+      const env = { ...process.env, PORT: "0", DOCS_PORT: "0", SIM_PORT: "0", [variable]: String(port) };
       const result = await promisify(execFile)(process.execPath, ["scripts/start.js"], { cwd: root, env }).then(
         (done) => ({ code: 0, ...done }),
         (error: { code: number; stdout: string; stderr: string }) => error,
