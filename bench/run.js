@@ -47,7 +47,7 @@ const markdown = [
   "",
   ...(missed.length === 0
     ? ["None."]
-    : missed.flatMap((r) => [`- **${r.subject}**: ${r.ratio.toFixed(2)}x against a target of ${r.target}x, missed by ${Math.round((r.ratio / r.target - 1) * 100)}%. ${r.ifMissed ?? ""}`])),
+    : missed.flatMap((r) => [`- **${r.subject}**: ${r.ratio.toFixed(2)}x against a target of ${r.target}x, missed by ${Math.round(Math.abs(r.ratio / r.target - 1) * 100)}%. ${r.ifMissed ?? ""}`])),
   "",
 ];
 writeFileSync(`${root}BENCHMARKS.md`, markdown.join("\n"));
