@@ -8,7 +8,7 @@ import {
   WebhooksTimeoutError,
 } from "../../src/index.js";
 import webhook from "./fixtures/webhook.json" with { type: "json" };
-import { json, startTestServer } from "./test-server.js";
+import { caught, json, startTestServer } from "./test-server.js";
 
 const TOKEN = "tok_secret_4d9f";
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -22,15 +22,6 @@ const client = (options: Partial<Parameters<typeof createWebhooksClient>[0]> = {
 const getWebhook = (c = client()) => c.GET("/webhooks/{name}", { params: { path: { name: "policy-events" } } });
 const resend = (c = client()) =>
   c.POST("/webhooks/{name}/diverted/{transactionId}/resend", { params: { path: { name: "policy-events", transactionId: "tx-1" } } });
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to throw");
-}
 
 describe("authentication", () => {
   it("sends the token as the raw Authorization value, without Bearer", async () => {

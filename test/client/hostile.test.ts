@@ -14,7 +14,7 @@ import {
   type ContractViolation,
 } from "../../src/index.js";
 import webhook from "./fixtures/webhook.json" with { type: "json" };
-import { json, startTestServer } from "./test-server.js";
+import { caught, json, startTestServer } from "./test-server.js";
 
 const TOKEN = "hostile-token-5e1b";
 const BODY_SECRET = "body-secret-text-81c2";
@@ -29,14 +29,6 @@ type Options = Partial<Parameters<typeof createWebhooksClient>[0]>;
 const client = (options: Options = {}) => createWebhooksClient({ baseUrl: server.url, token: TOKEN, retry: { baseDelayMs: 1, maxDelayMs: 20 }, ...options });
 const untyped = (options: Options = {}) => client(options) as unknown as Record<"GET" | "DELETE", (path: string, init?: object) => Promise<{ response: Response }>>;
 
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to throw");
-}
 const everything = (error: Error) => [error.message, error.stack, String(error), JSON.stringify(error), String((error as { cause?: unknown }).cause)].join("\n");
 
 describe("path parameters never change the endpoint", () => {
