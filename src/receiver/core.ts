@@ -229,7 +229,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     if (key === undefined || dedupe === undefined) return;
     try {
       const released = dedupe.release(key);
-      if (isThenable(released)) released.then(undefined, (error) => report(error, body));
+      if (isThenable(released)) Promise.resolve(released).then(undefined, (error) => report(error, body));
     } catch (error) {
       report(error, body);
     }
@@ -258,7 +258,8 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     for (const handler of handlers) {
       try {
         const result = (handler as Handler<ReceivedBody>)(body);
-        if (isThenable(result)) pending.push(result);
+        // Promise.resolve: a thenable whose then() throws becomes a rejection we handle, not an unhandled one.
+        if (isThenable(result)) pending.push(Promise.resolve(result));
       } catch (error) {
         failures += 1;
         report(error, body);

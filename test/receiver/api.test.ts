@@ -93,3 +93,24 @@ describe("the known deviations", () => {
     expect(new Set(KNOWN_DEVIATIONS.map((d) => `${d.schema}${d.path}`)).size).toBe(KNOWN_DEVIATIONS.length);
   });
 });
+
+describe("hostile handlers", () => {
+  it("a thenable whose then() throws, beside another handler, is a handled failure: 500 and onError, no unhandled rejection", async () => {
+    const unhandled = vi.fn();
+    process.on("unhandledRejection", unhandled);
+    try {
+      const errors: unknown[] = [];
+      const receiver = createWebhookReceiver({ handlerTimeoutMs: 2_000, onError: (error) => void errors.push(error) })
+        .on("policy.issue", () => ({ then: () => { throw new Error("hostile then"); } }) as unknown as Promise<void>)
+        .on("policy.*", () => Promise.resolve());
+      const body = JSON.stringify({ id: "e1", timestamp: "1589740898000", transactionId: "t1", type: "policy.issue", username: "u", data: {} });
+      const answer = await receiver.receive({ method: "POST", headers: { "content-type": "application/json" }, body });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answer.status).toBe(500);
+      expect(errors.map((error) => (error as Error).message)).toEqual(["hostile then"]);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off("unhandledRejection", unhandled);
+    }
+  });
+});
