@@ -43,6 +43,7 @@ for (const text of values.integration ?? []) {
 }
 const tokens = values.token;
 if (tokens?.some((token) => token.trim() === "")) fail(usage, "--token must not be empty");
+if (tokens?.some((token) => /[\u0000-\u001f\u007f]/.test(token))) fail(usage, "--token must not hold control characters (CR, LF, NUL...): no header can carry them");
 
 try {
   const running = await startSimulator({
@@ -53,7 +54,8 @@ try {
     ...(tokens && { tokens }),
     onContractViolation: (violation) => console.error(`simulator bug: a ${violation.schema} it produced breaks the contract (${violation.where}): ${violation.issues.map((i) => `${i.path || "(root)"} ${i.message}`).join("; ")}`),
   });
-  const token = tokens?.[0] ?? "any-token";
+  // Never echo a configured token: the curl lines name the variable to hold it.
+  const token = tokens === undefined ? "any-token" : "$SOCOTRA_TOKEN";
   console.log(`Webhooks simulator  ${running.url}
 
 Assumptions (none is documented by the platform; override with --assume KEY=VALUE):

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 describe("socotra-webhooks-sim", () => {
   it("prints its URL, the assumptions in force and the curl lines, and serves until SIGTERM", async () => {
-    const child = spawn(process.execPath, [bin, "--port", "0", "--assume", "retryDelayMs=0", "--integration", "svc=http://127.0.0.1:9/events", "--token", "tok"]);
+    const child = spawn(process.execPath, [bin, "--port", "0", "--assume", "retryDelayMs=0", "--integration", "svc=http://127.0.0.1:9/events", "--token", "tok-secret-4711"]);
     try {
       let output = "";
       await new Promise<void>((resolve, reject) => {
@@ -18,9 +18,11 @@ describe("socotra-webhooks-sim", () => {
         child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
       });
       expect(output).toMatch(/retryDelayMs\s+0 {2}\(default 1000\) {2}\[not documented\]/);
-      expect(output).toContain("curl -X POST -H \"Authorization: tok\"");
+      // The configured token is never echoed: the curl lines name a variable instead.
+      expect(output).toContain('curl -X POST -H "Authorization: $SOCOTRA_TOKEN"');
+      expect(output).not.toContain("tok-secret-4711");
       const url = /Webhooks simulator {2}(http:\/\/\S+)/.exec(output)![1]!;
-      const response = await fetch(`${url}/_simulator/integrations`, { headers: { authorization: "tok" } });
+      const response = await fetch(`${url}/_simulator/integrations`, { headers: { authorization: "tok-secret-4711" } });
       expect((await response.json()).integrations).toEqual([{ name: "svc", url: "http://127.0.0.1:9/events", headers: {} }]);
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -37,6 +39,7 @@ describe("socotra-webhooks-sim", () => {
       [["--integration", "svc"], /--integration must look like NAME=URL/],
       [["--integration", "svc=ftp://x"], /url must be an http\(s\) URL/],
       [["--port", "70000"], /--port must be a whole number/],
+      [["--token", "bad\ntoken"], /--token must not hold control characters/],
     ] as const;
     const errors = await Promise.all(cases.map(([args]) => run(process.execPath, [bin, ...args]).then(() => undefined, (caught: { code: number; stderr: string }) => caught)));
     errors.forEach((error, i) => {
