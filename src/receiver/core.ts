@@ -127,6 +127,8 @@ export function coreOf(receiver: WebhookReceiver): ReceiverCore {
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+// JSON is UTF-8 (RFC 8259): a body declared in another charset would be misread, so it is refused.
+const OTHER_CHARSET = /;\s*charset\s*=\s*(?!"?utf-?8"?\s*(?:;|$))/i;
 const DIGITS = /^\d+$/;
 // The longest envelope id the dedupe store is asked to remember: ids are short, a hostile sender's need not be.
 const MAX_DEDUPE_KEY = 256;
@@ -388,7 +390,9 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     report,
     precheck(method, contentType, contentLength) {
       if (method !== "POST" && (typeof method !== "string" || method.toUpperCase() !== "POST")) return METHOD_NOT_ALLOWED;
-      if (contentType !== "application/json" && (typeof contentType !== "string" || !JSON_TYPE.test(contentType))) return UNSUPPORTED_MEDIA_TYPE;
+      if (contentType !== "application/json" && (typeof contentType !== "string" || !JSON_TYPE.test(contentType) || OTHER_CHARSET.test(contentType))) {
+        return UNSUPPORTED_MEDIA_TYPE;
+      }
       if (typeof contentLength === "string" && DIGITS.test(contentLength) && Number(contentLength) > maxBytes) return tooLargeAnswer;
       return undefined;
     },

@@ -165,18 +165,18 @@ const cases: Case[] = [
     },
   },
   {
-    name: "accepts JSON content types with parameters, any case and +json; answers 415 for anything else, or none",
+    name: "accepts JSON content types with parameters, any case and +json; answers 415 for anything else, a charset other than UTF-8, or none",
     handlers: (r, log) => r.on("*", record(log, "ran")),
     async act(call, log) {
-      for (const type of ["application/json; charset=utf-8", "APPLICATION/JSON", "application/vnd.socotra+json"]) {
+      for (const type of ["application/json; charset=utf-8", 'application/json; charset="UTF-8"', "APPLICATION/JSON", "application/vnd.socotra+json"]) {
         expect((await call({ headers: { "content-type": type }, body: JSON.stringify(delivery) })).status).toBe(200);
       }
-      for (const headers of [{ "content-type": "application/x-www-form-urlencoded" }, { "content-type": "text/plain" }, { "content-type": "application/jsonx" }, {}] as Record<string, string>[]) {
+      for (const headers of [{ "content-type": "application/x-www-form-urlencoded" }, { "content-type": "text/plain" }, { "content-type": "application/jsonx" }, { "content-type": "application/json; charset=utf-16" }, { "content-type": "application/json; charset=iso-8859-1" }, {}] as Record<string, string>[]) {
         const response = await call({ headers, body: JSON.stringify(delivery) });
         expect(response.status).toBe(415);
         expect(response.headers["content-type"]).toBe("application/problem+json");
       }
-      expect(log.seen).toHaveLength(3);
+      expect(log.seen).toHaveLength(4);
     },
   },
   {
