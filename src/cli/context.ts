@@ -85,7 +85,11 @@ export class Context {
    * of a few characters, as a local mock accepts, would blank out ordinary words: left alone.)
    */
   redact(text: string): string {
-    return this.secret === undefined || this.secret.length < 8 ? text : text.replaceAll(this.secret, "[token]");
+    if (this.secret === undefined || this.secret.length < 8) return text;
+    // Also as JSON escapes it (`"` and `\` in a token), for --json output of a value that echoes it.
+    const escaped = JSON.stringify(this.secret).slice(1, -1);
+    const blanked = text.replaceAll(this.secret, "[token]");
+    return escaped === this.secret ? blanked : blanked.replaceAll(escaped, "[token]");
   }
 
   /**

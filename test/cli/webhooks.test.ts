@@ -109,6 +109,21 @@ describe("the token", () => {
     expect(stdout).not.toContain(TOKEN);
     expect(stdout).toContain("leak-[token]");
   });
+
+  it("never appears in --json output in its JSON-escaped form either (a token with \" or \\)", async () => {
+    const token = 'tok"en\\with-SECRET-1234';
+    const platform = platformWith(`leak-${token}`);
+    // A platform that accepts this token: the stand-in knows only TOKEN.
+    const accepts = (request: Request) => {
+      const headers = new Headers(request.headers);
+      if (headers.get("authorization") === token) headers.set("authorization", TOKEN);
+      return platform.fetch(new Request(request, { headers }));
+    };
+    const { stdout } = await cli(["list", "--json"], { fetch: accepts, env: { SOCOTRA_TOKEN: token } });
+    expect(stdout).not.toContain(JSON.stringify(token).slice(1, -1));
+    expect(stdout).not.toContain("SECRET-1234");
+    expect(stdout).toContain("leak-[token]");
+  });
 });
 
 describe("delete and unsuspend", () => {
