@@ -24,7 +24,7 @@ const values = parseCommandLine(usage, {
 });
 
 const port = Number(values.port);
-if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, `--port must be a whole number from 0 to 65535, got "${values.port}"`);
+if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, "--port must be a whole number from 0 to 65535");
 const assume: Record<string, unknown> = Object.create(null);
 try {
   for (const text of values.assume ?? []) {
@@ -38,7 +38,7 @@ try {
 const integrations: Record<string, string> = Object.create(null);
 for (const text of values.integration ?? []) {
   const equals = text.indexOf("=");
-  if (equals < 1) fail(usage, `--integration must look like NAME=URL, got "${text.slice(0, 100)}"`);
+  if (equals < 1) fail(usage, "--integration must look like NAME=URL (a name, then =, then the integration's URL)");
   integrations[text.slice(0, equals)] = text.slice(equals + 1);
 }
 const tokens = values.token;
