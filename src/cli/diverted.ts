@@ -283,7 +283,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       if (ctx.signal.aborted) stop.abort();
       const started = Date.now();
       if (toAct.length > 0) {
-        if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${name}?`, options.yes);
+        if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${printable(name)}?`, options.yes);
         ctx.err(
           `${action === "resend" ? "Resending" : "Deleting"} ${toAct.length} transaction(s) of ${printable(name)}: concurrency ${options.concurrency}, ${options.rate === undefined ? "no rate limit" : `at most ${options.rate}/s`}${ledger ? `, ledger ${ledgerShown}` : ""}\n`,
         );
