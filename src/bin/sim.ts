@@ -3,6 +3,7 @@
 import { fail, parseCommandLine, stopWithParent } from "./cli.js";
 import { AssumptionError, assumptionsText, parseAssumption, startSimulator, type AssumptionOverrides } from "../simulator/index.js";
 import { ContractValidationError } from "../errors.js";
+import { terminalSafe } from "../cli/text.js";
 
 const usage = `Usage: socotra-webhooks-sim [--port 4020] [--host 127.0.0.1] [--integration NAME=URL ...] [--assume KEY=VALUE ...] [--token T ...]
 
@@ -70,6 +71,7 @@ Ctrl-C stops it.`);
   stopWithParent(running.stop);
 } catch (error) {
   if (error instanceof ContractValidationError || error instanceof TypeError) fail(usage, error.message);
-  console.error(`socotra-webhooks-sim: ${(error as Error).message}`);
+  // A listen error quotes --host as given: shown escaped.
+  console.error(`socotra-webhooks-sim: ${terminalSafe((error as Error).message)}`);
   process.exitCode = 1;
 }

@@ -150,6 +150,7 @@ export class Context {
     } else {
       token = (this.env.SOCOTRA_TOKEN ?? "").trim();
       if (token === "") throw usageError("no token: set SOCOTRA_TOKEN, or pass --token-file PATH (a file holding the token from the Account API)");
+      if (token.length > MAX_TOKEN_BYTES) throw usageError(`the token in SOCOTRA_TOKEN is longer than ${MAX_TOKEN_BYTES} characters (rule: a token is at most ${MAX_TOKEN_BYTES} characters): is it the right value?`);
     }
     // Checked here, as fetch's own error would quote the value (and the client would take it for a network error).
     if (/[^\u0020-\u007e]/.test(token)) {

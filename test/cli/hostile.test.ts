@@ -12,6 +12,7 @@ import { parse as parseYaml } from "yaml";
 import type { WebhookResponse } from "../../src/index.js";
 import { parse } from "../../src/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
+import { run } from "../../src/cli/run.js";
 import { aWebhook, cli, fakePlatform, tempDir, TOKEN } from "./harness.js";
 
 const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
@@ -119,6 +120,26 @@ describe("files that never end, never open or are not files", () => {
         await writer.close();
       }
     }
+  });
+});
+
+describe("other waits", () => {
+  it("a stdout that never drains (a paused pager) gives way to Ctrl-C (130)", async () => {
+    const platform = fakePlatform();
+    platform.webhooks.set("w", aWebhook("w"));
+    const interrupt = new AbortController();
+    const stuck = { text: "", write: (chunk: string) => ((stuck.text += chunk), false), once: () => undefined };
+    const stderr = { text: "", write: (chunk: string) => ((stderr.text += chunk), true) };
+    const running = run(["list"], { stdout: stuck, stderr, fetch: platform.fetch, env: { SOCOTRA_TOKEN: TOKEN, SOCOTRA_BASE_URL: "http://platform.test" }, signal: interrupt.signal });
+    setTimeout(() => interrupt.abort(), 50);
+    expect(await running).toBe(130);
+    expect(stuck.text).toMatch(/^NAME/);
+  });
+
+  it("a token in SOCOTRA_TOKEN longer than a token file may hold is refused like one", async () => {
+    const { code, stderr } = await cli(["list"], { fetch: fakePlatform().fetch, env: { SOCOTRA_TOKEN: "x".repeat(70_000) } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the token in SOCOTRA_TOKEN is longer than 65536 characters \(rule: a token is at most 65536 characters\)/);
   });
 });
 
@@ -254,7 +275,7 @@ describe("prototype names", () => {
   });
 });
 
-describe("the bin and its readers", () => {
+describe("the bins and their readers", () => {
   it("a reader that leaves early (`| head -1`) ends it quietly with status 0", async () => {
     const running = await startSimulator({
       tokens: [TOKEN],

@@ -145,6 +145,10 @@ describe("extra headers", () => {
       expect(result.stdout + result.stderr, header).not.toContain(SECRET);
       expect(result.stderr, header).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     }
+    const stray = await run(["--url", url, `stray-${SECRET}\u001b[2J`]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/^Unexpected argument '…'/);
+    expect(stray.stderr).not.toContain(SECRET);
     expect(received).toEqual([]);
   });
 
