@@ -323,9 +323,10 @@ export function describeStatus(status: number, what: string): string {
   }
 }
 
-/** Any error a call may end with, as one line for the operator. */
+/** Any error a call may end with, as one line for the operator (a message that quotes the platform's data cannot add lines). */
 export function describeError(error: unknown): string {
-  if (error instanceof CliError || error instanceof WebhooksContractError) return error.message;
+  if (error instanceof CliError) return error.message;
+  if (error instanceof WebhooksContractError) return printable(error.message);
   if (error instanceof Error && error.name === "AbortError") return "interrupted";
-  return `unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`;
+  return `unexpected error: ${error instanceof Error ? printable(`${error.name}: ${error.message}`) : typeof error}`;
 }

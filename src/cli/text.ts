@@ -41,6 +41,6 @@ export function terminalSafe(text: string): string {
 
 /** A table cell or field of a value the platform may leave out (or send as something else): never `undefined`. */
 export function cell(value: unknown, missing = "-"): string {
-  if (value === undefined || value === null || value === "") return missing;
+  if (value === undefined || value === null) return missing;
   return printable(typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value));
 }

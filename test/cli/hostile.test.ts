@@ -219,17 +219,20 @@ describe("fields the platform leaves out", () => {
     const bare = { name: "bare", enabled: true, integrationName: "svc", retryStrategy: "none", suspended: false } as unknown as WebhookResponse;
     platform.webhooks.set("bare", bare);
     platform.webhooks.set("odd", { name: "odd", suspended: true, failureHandling: { mode: "divert" } } as unknown as WebhookResponse);
+    platform.webhooks.set("late", aWebhook("late", { suspended: true, suspendedTimestamp: "99999999999999999999" }));
     const list = await cli(["list"], { fetch: platform.fetch });
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^bare\s+yes\s+no\s+-\s+svc\s+-$/m);
     expect(list.stdout).toMatch(/^odd\s+-\s+yes\s+divert\s+-\s+-$/m);
-    for (const name of ["bare", "odd"]) {
+    for (const name of ["bare", "odd", "late"]) {
       const get = await cli(["get", name], { fetch: platform.fetch });
       expect(get.code).toBe(0);
       expect(get.stdout).not.toMatch(/undefined|null|NaN|Invalid Date/);
     }
     expect((await cli(["get", "bare"], { fetch: platform.fetch })).stdout).toMatch(/^failureHandling\s+- \(not given\)$/m);
     expect((await cli(["get", "odd"], { fetch: platform.fetch })).stdout).toMatch(/^suspended\s+yes, since \(not given\)$/m);
+    // A timestamp no Date can hold is shown as sent (the old code threw RangeError: Invalid time value).
+    expect((await cli(["get", "late"], { fetch: platform.fetch })).stdout).toMatch(/^suspended\s+yes, since 99999999999999999999$/m);
     expect((await cli(["get", "odd"], { fetch: platform.fetch })).stdout).toMatch(/^failureHandling\s+mode divert, on status -, on timeout -$/m);
   });
 
