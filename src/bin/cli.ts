@@ -13,13 +13,16 @@ export function fail(usage: string, message: string): never {
 
 /**
  * `bin ... | head -1`: a reader that leaves early is not an error. A write to its closed pipe
- * (EPIPE, on stdout or stderr) ends the process quietly with the status it had, not with a stack.
+ * (EPIPE, on stdout or stderr) ends the process quietly with the status it had, not with a stack;
+ * any other write error ends it with status 1.
  */
 export function exitQuietlyOnBrokenPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
+      // Any other failed write (a full disk: `> /dev/full`) is a failure said in one line, not a stack.
+      if (stream === process.stdout) process.stderr.write(`cannot write the output: ${error.code ?? "write error"}\n`);
+      process.exit(1);
     });
   }
 }
