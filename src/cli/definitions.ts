@@ -43,7 +43,7 @@ const YAML_RULES = new Map<string, string>([
   ["MULTIPLE_DOCS", "only one document is allowed here"],
   ["MULTIPLE_TAGS", "a node can have at most one tag"],
   ["NON_STRING_KEY", "map keys must be strings"],
-  ["RESOURCE_EXHAUSTION", "aliases expand beyond the limit"],
+  ["RESOURCE_EXHAUSTION", "collections nest too deeply to be read"],
   ["TAB_AS_INDENT", "a tab cannot indent"],
   ["TAG_RESOLVE_FAILED", "a tag (!name) is unknown: a definition is plain YAML, without tags"],
   ["UNEXPECTED_TOKEN", "unexpected content"],

@@ -157,6 +157,7 @@ describe("YAML errors", () => {
       "escape.yaml": ['name: "a\\qsecret"\n', /escape\.yaml: not valid YAML or JSON at line 1, column \d+: a double-quoted string holds an invalid escape sequence \(rule: YAML BAD_DQ_ESCAPE\)/],
       "alias.yaml": ["name: *secretAlias\n", /alias\.yaml: an alias \(\*name\) names no anchor set before it \(rule: YAML anchors come before their aliases\)/],
       "block.yaml": ["name: x\n|secret\n", /block\.yaml: not valid YAML or JSON at line \d+, column \d+: .*\(rule: YAML [A-Z_]+\)/],
+      "deep.json": [`${"[".repeat(100_000)}${"]".repeat(100_000)}`, /deep\.json: not valid YAML or JSON at line 1, column \d+: collections nest too deeply to be read \(rule: YAML RESOURCE_EXHAUSTION\)/],
     };
     for (const [file, [text]] of Object.entries(files)) await writeFile(join(dir.path, file), text);
     const platform = fakePlatform();
