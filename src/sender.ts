@@ -66,6 +66,29 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 /** Each delivery in flight holds a socket: past this, a run exhausts the machine, not the receiver. */
 const MAX_CONCURRENCY = 10_000;
 
+/** RFC 9110 `token`: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 `field-value` without obs-text: visible ASCII, spaces and tabs. */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+/** Headers fetch derives from the body and the connection itself, and refuses (or breaks on) when given. */
+const MANAGED_HEADERS = new Set(["connection", "content-length", "expect", "keep-alive", "transfer-encoding", "upgrade"]);
+
+/**
+ * Why `name: value` cannot be an extra header of a delivery, naming the rule (never the value,
+ * which may be a secret), or undefined when it can.
+ */
+export function headerProblem(name: unknown, value: unknown): string | undefined {
+  if (typeof name !== "string" || !HEADER_NAME.test(name)) {
+    return "a header name must be an RFC 9110 token: one or more letters, digits or !#$%&'*+-.^_`|~ (no spaces, colons, control or non-ASCII characters)";
+  }
+  const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name;
+  if (MANAGED_HEADERS.has(name.toLowerCase())) return `the header ${shown} is one the HTTP client sets itself from the body and the connection, and cannot be given`;
+  if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+    return `the value of the header ${shown} must be an RFC 9110 field value: visible ASCII characters, spaces and tabs (no control characters such as CR, LF, NUL or ESC, no non-ASCII characters)`;
+  }
+  return undefined;
+}
+
 /** A contract-valid delivery of `type`: the spec's example of the same entity (or the first), with fresh ids and time. */
 export function sampleDelivery(type: WebhookEventType, sequence = 0): WebhookPayload {
   const entity = type.split(".")[0];
@@ -233,11 +256,9 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${2 ** 31 - 1}`);
   const sentHeaders = new Headers();
   for (const [name, value] of Object.entries(headers)) {
-    try {
-      sentHeaders.set(name, value);
-    } catch {
-      throw new TypeError(`sendSampleEvents: header "${/^[!#$%&'*+.^_`|~\w-]{1,100}$/.test(name) ? name : "(unprintable name)"}" has a name or value no HTTP header can carry`);
-    }
+    const problem = headerProblem(name, value);
+    if (problem !== undefined) throw new TypeError(`sendSampleEvents: \`headers\`: ${problem}`);
+    sentHeaders.set(name, value);
   }
   sentHeaders.set("content-type", "application/json");
   const headerList = Object.fromEntries(sentHeaders);

@@ -1,15 +1,37 @@
 // Argument handling shared by the bins: --help prints the usage; a bad flag or value ends with
 // the usage and exit status 2.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { terminalSafe } from "../cli/text.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** Ends with the usage and exit status 2; control characters in `message` are shown escaped. */
 export function fail(usage: string, message: string): never {
-  console.error(`${message}\n\n${usage}`);
+  console.error(`${terminalSafe(message)}\n\n${usage}`);
   process.exit(2);
 }
 
+/**
+ * `bin ... | head -1`: a reader that leaves early is not an error. A write to its closed pipe
+ * (EPIPE, on stdout or stderr) ends the process quietly with the status it had, not with a stack;
+ * any other write error ends it with status 1.
+ */
+export function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      // Any other failed write (a full disk: `> /dev/full`) is a failure said in one line, not a stack.
+      if (stream === process.stdout) process.stderr.write(`cannot write the output: ${error.code ?? "write error"}\n`);
+      process.exit(1);
+    });
+  }
+}
+
+/** An argument parseArgs quotes in its errors (`Unexpected argument 'x'`), which may be a secret typed in the wrong place: never shown. */
+const withoutArguments = (message: string) => message.replace(/'[^']*'/g, (quoted) => (/^'--?[\w-]+(?: <value>)?'$/.test(quoted) ? quoted : "'…'"));
+
 export function parseCommandLine<const T extends Options>(usage: string, options: T): ReturnType<typeof parseArgs<{ options: T }>>["values"] {
+  exitQuietlyOnBrokenPipe();
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
     console.log(usage);
     process.exit(0);
@@ -17,7 +39,7 @@ export function parseCommandLine<const T extends Options>(usage: string, options
   try {
     return parseArgs({ options }).values;
   } catch (error) {
-    return fail(usage, (error as Error).message);
+    return fail(usage, withoutArguments((error as Error).message));
   }
 }
 

@@ -20,7 +20,7 @@ const values = parseCommandLine(usage, {
   "no-errors": { type: "boolean", default: false },
 });
 const port = Number(values.port);
-if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, `--port must be a whole number from 0 to 65535, got "${values.port}"`);
+if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, "--port must be a whole number from 0 to 65535");
 
 try {
   const mock = await startMockServer({ port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: !values["no-errors"] });

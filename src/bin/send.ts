@@ -3,7 +3,7 @@
 import { fail, parseCommandLine } from "./cli.js";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import { ContractValidationError } from "../errors.js";
-import { selectEventTypes, sendSampleEvents, type AlertKind, type SentDelivery } from "../sender.js";
+import { headerProblem, selectEventTypes, sendSampleEvents, type AlertKind, type SentDelivery } from "../sender.js";
 
 const usage = `Usage: socotra-webhooks-send --url URL [--type policy.issue ...] [--count N] [--concurrency C] [--header "Name: value" ...]
                              [--alert failure|suspended] [--data JSON] [--override path=value ...]
@@ -45,12 +45,15 @@ try {
   fail(usage, (error as Error).message);
 }
 if (values.alert !== undefined && values.alert !== "failure" && values.alert !== "suspended") fail(usage, `--alert must be "failure" or "suspended"`);
-const headers: Record<string, string> = {};
+const headers: Record<string, string> = Object.create(null);
 for (const line of values.header ?? []) {
   const colon = line.indexOf(":");
   // The value may be a secret: never echo it.
   if (colon < 1) fail(usage, `--header must look like "Name: value" (the given one has no name before a colon)`);
-  headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  const [name, value] = [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  const problem = headerProblem(name, value);
+  if (problem !== undefined) fail(usage, `--header: ${problem}`);
+  headers[name] = value;
 }
 const readJson = (flag: string, text: string): unknown => {
   try {

@@ -3,6 +3,7 @@
 import { fail, parseCommandLine, stopWithParent } from "./cli.js";
 import { AssumptionError, assumptionsText, parseAssumption, startSimulator, type AssumptionOverrides } from "../simulator/index.js";
 import { ContractValidationError } from "../errors.js";
+import { terminalSafe } from "../cli/text.js";
 
 const usage = `Usage: socotra-webhooks-sim [--port 4020] [--host 127.0.0.1] [--integration NAME=URL ...] [--assume KEY=VALUE ...] [--token T ...]
 
@@ -24,7 +25,7 @@ const values = parseCommandLine(usage, {
 });
 
 const port = Number(values.port);
-if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, `--port must be a whole number from 0 to 65535, got "${values.port}"`);
+if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, "--port must be a whole number from 0 to 65535");
 const assume: Record<string, unknown> = Object.create(null);
 try {
   for (const text of values.assume ?? []) {
@@ -38,7 +39,7 @@ try {
 const integrations: Record<string, string> = Object.create(null);
 for (const text of values.integration ?? []) {
   const equals = text.indexOf("=");
-  if (equals < 1) fail(usage, `--integration must look like NAME=URL, got "${text.slice(0, 100)}"`);
+  if (equals < 1) fail(usage, "--integration must look like NAME=URL (a name, then =, then the integration's URL)");
   integrations[text.slice(0, equals)] = text.slice(equals + 1);
 }
 const tokens = values.token;
@@ -70,6 +71,7 @@ Ctrl-C stops it.`);
   stopWithParent(running.stop);
 } catch (error) {
   if (error instanceof ContractValidationError || error instanceof TypeError) fail(usage, error.message);
-  console.error(`socotra-webhooks-sim: ${(error as Error).message}`);
+  // A listen error quotes --host as given: shown escaped.
+  console.error(`socotra-webhooks-sim: ${terminalSafe((error as Error).message)}`);
   process.exitCode = 1;
 }

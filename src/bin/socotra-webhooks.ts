@@ -2,6 +2,7 @@
 // socotra-webhooks: manage webhooks and replay diverted events. The first Ctrl-C (or SIGTERM)
 // lets a bulk action finish and record the requests in flight; a second one stops at once.
 import { run } from "../cli/run.js";
+import { exitQuietlyOnBrokenPipe } from "./cli.js";
 
 const interrupt = new AbortController();
 let signals = 0;
@@ -15,9 +16,6 @@ process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 
 // `socotra-webhooks diverted list x | head`: a reader that leaves early is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+exitQuietlyOnBrokenPipe();
 
 process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal });

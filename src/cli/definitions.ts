@@ -4,7 +4,7 @@
 import { SCHEMA_FIELDS } from "../../generated/operations.js";
 import type { WebhookRequest } from "../../generated/schema.js";
 import { ContractValidationError } from "../errors.js";
-import { CliError, type Context, printable, readFileBounded } from "./context.js";
+import { CliError, type Context, FileReadError, printable, readFileBounded } from "./context.js";
 import { pathParameterProblem } from "./options.js";
 
 export interface Definition {
@@ -15,14 +15,55 @@ export interface Definition {
 // Loaded when a command reads definitions, so that the other commands start faster.
 const loadParsers = () => Promise.all([import("yaml"), import("../validation.js")]);
 
-async function readBounded(path: string, maxBytes: number): Promise<string> {
-  const bytes = await readFileBounded(path, maxBytes);
-  if (bytes === undefined) throw new Error(`is larger than ${maxBytes} bytes`);
+async function readBounded(ctx: Context, path: string, maxBytes: number): Promise<string> {
+  const bytes = await readFileBounded(path, maxBytes, ctx.readLimits);
+  if (bytes === undefined) throw new FileReadError(`is larger than ${maxBytes} bytes (rule: a definition file holds at most ${maxBytes} bytes)`);
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 }
 
-/** Where in the file, never the file's text: a definition may sit beside secrets. */
-const yamlProblem = (error: { message: string; code: string }) => `${error.message.split(":\n")[0]} (${error.code})`;
+/**
+ * What each YAML error code means, in our words: the parser's own messages quote the file (a tag,
+ * an alias, a directive, an escape sequence), and a definition may sit beside secrets.
+ */
+const YAML_RULES = new Map<string, string>([
+  ["ALIAS_PROPS", "an alias cannot carry a tag or an anchor"],
+  ["BAD_ALIAS", "an alias (*name) is malformed"],
+  ["BAD_DIRECTIVE", "a directive (a line starting with %) is unknown or unsupported"],
+  ["BAD_DQ_ESCAPE", "a double-quoted string holds an invalid escape sequence"],
+  ["BAD_INDENT", "the indentation is wrong"],
+  ["BAD_PROP_ORDER", "an anchor or tag must come after the ? or : indicator"],
+  ["BAD_SCALAR_START", "a plain value starts with a reserved character (quote it)"],
+  ["BLOCK_AS_IMPLICIT_KEY", "a block cannot be a key here (check the indentation)"],
+  ["BLOCK_IN_FLOW", "a block collection cannot sit inside [...] or {...}"],
+  ["DUPLICATE_KEY", "map keys must be unique"],
+  ["KEY_OVER_1024_CHARS", "an implicit key is longer than 1024 characters"],
+  ["MISSING_CHAR", "a character is missing (a closing quote or bracket, a comma, a space after a colon)"],
+  ["MULTILINE_IMPLICIT_KEY", "an implicit key must be on one line"],
+  ["MULTIPLE_ANCHORS", "a node can have at most one anchor"],
+  ["MULTIPLE_DOCS", "only one document is allowed here"],
+  ["MULTIPLE_TAGS", "a node can have at most one tag"],
+  ["NON_STRING_KEY", "map keys must be strings"],
+  ["RESOURCE_EXHAUSTION", "collections nest too deeply to be read"],
+  ["TAB_AS_INDENT", "a tab cannot indent"],
+  ["TAG_RESOLVE_FAILED", "a tag (!name) is unknown: a definition is plain YAML, without tags"],
+  ["UNEXPECTED_TOKEN", "unexpected content"],
+  ["BAD_COLLECTION_TYPE", "a tag does not fit the collection it is on"],
+]);
+
+/** Where in the file and which rule, never the file's text. */
+function yamlProblem(error: { code: string; linePos?: readonly { line: number; col: number }[] }): string {
+  const at = error.linePos?.[0];
+  const where = at === undefined ? "" : ` at line ${at.line}, column ${at.col}`;
+  return `${where}: ${YAML_RULES.get(error.code) ?? "the YAML is malformed"} (rule: YAML ${error.code})`;
+}
+
+/** toJS's errors quote an alias's name: told in our words. */
+function conversionProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  if (/excessive alias count/i.test(message)) return "aliases expand too far (rule: YAML aliases expand to at most 100 nodes)";
+  if (/unresolved alias/i.test(message)) return "an alias (*name) names no anchor set before it (rule: YAML anchors come before their aliases)";
+  return "cannot be read as data (rule: YAML)";
+}
 
 function label(value: unknown, index: number, count: number): string {
   const name = value !== null && typeof value === "object" && Object.hasOwn(value, "name") ? (value as { name: unknown }).name : undefined;
@@ -43,9 +84,11 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
     const shown = printable(file);
     let text: string;
     try {
-      text = await readBounded(ctx.path(file), DEFAULT_MAX_BYTES);
+      text = await readBounded(ctx, ctx.path(file), DEFAULT_MAX_BYTES);
     } catch (error) {
-      errors.push(`${shown}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error instanceof TypeError ? "not UTF-8 text" : (error as Error).message)}`);
+      if (error instanceof CliError) throw error; // interrupted
+      const reason = error instanceof FileReadError ? error.message : error instanceof TypeError ? "not UTF-8 text (rule: a definition file is UTF-8)" : ((error as NodeJS.ErrnoException).code ?? "unreadable");
+      errors.push(`${shown}: cannot be read: ${reason}`);
       continue;
     }
     const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
@@ -53,14 +96,14 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
     for (const document of documents) {
       const problems = [...document.errors, ...document.warnings];
       if (problems.length > 0) {
-        errors.push(...problems.map((problem) => `${shown}: not valid YAML or JSON: ${yamlProblem(problem)}`));
+        errors.push(...problems.map((problem) => `${shown}: not valid YAML or JSON${yamlProblem(problem)}`));
         continue;
       }
       let value: unknown;
       try {
         value = document.toJS({ maxAliasCount: 100 });
       } catch (error) {
-        errors.push(`${shown}: ${(error as Error).message.split(":\n")[0]}`);
+        errors.push(`${shown}: ${conversionProblem(error)}`);
         continue;
       }
       if (value === null || value === undefined) continue;
@@ -80,7 +123,8 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
           errors.push(`${where}: must be a webhook definition (an object with at least a name), or a list of them`);
           return;
         }
-        errors.push(...error.issues.map((issue) => `${where}: field ${issue.path || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`));
+        // A field's path is the file's own keys: shown escaped and cut short.
+        errors.push(...error.issues.map((issue) => `${where}: field ${printable(issue.path.slice(0, 200)) || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`));
       }
     });
   }

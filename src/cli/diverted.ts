@@ -96,7 +96,7 @@ async function* listEvents(client: WebhooksClient, name: string): AsyncGenerator
     if (error instanceof WebhooksApiError) {
       throw new CliError(error.status === 404 ? `no webhook named ${printable(name)}` : describeStatus(error.status, `listing the diverted events of ${printable(name)}`), 1);
     }
-    if (error instanceof WebhooksPaginationError) throw new CliError(`${error.message}; nothing was changed`, 1);
+    if (error instanceof WebhooksPaginationError) throw new CliError(`${printable(error.message)}; nothing was changed`, 1);
     throw error;
   }
 }
@@ -283,7 +283,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       if (ctx.signal.aborted) stop.abort();
       const started = Date.now();
       if (toAct.length > 0) {
-        if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${name}?`, options.yes);
+        if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${printable(name)}?`, options.yes);
         ctx.err(
           `${action === "resend" ? "Resending" : "Deleting"} ${toAct.length} transaction(s) of ${printable(name)}: concurrency ${options.concurrency}, ${options.rate === undefined ? "no rate limit" : `at most ${options.rate}/s`}${ledger ? `, ledger ${ledgerShown}` : ""}\n`,
         );
@@ -395,7 +395,7 @@ async function report(ctx: Context, { action, name, dryRun, interrupted, stopped
     const byReason = new Map<string, number>();
     for (const result of skipped) byReason.set(result.reason ?? "", (byReason.get(result.reason ?? "") ?? 0) + 1);
     const force = action === "resend" ? "; --force resends them" : "";
-    await ctx.out(`Skipped ${skipped.length}: ${[...byReason].map(([reason, count]) => `${count} ${reason}`).join("; ")}${force}.\n`);
+    await ctx.out(`Skipped ${skipped.length}: ${[...byReason].map(([reason, count]) => `${count} ${printable(reason)}`).join("; ")}${force}.\n`);
     const uncertain = skipped.filter((result) => result.reason?.startsWith("outcome"));
     for (const result of uncertain.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  outcome unknown\n`);
   }

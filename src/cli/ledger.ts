@@ -2,11 +2,11 @@
 // request goes out ("sending") and again with the outcome. Records are appended as JSON lines and
 // fsynced before the request is sent, so a crash leaves at worst a torn last line (ignored: its
 // request was never sent) or a "sending" record without outcome (never resent again unless --force).
-import { open, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
-import { createReadStream } from "node:fs";
+import { open, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { constants, createReadStream } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
-import { usageError } from "./context.js";
+import { CliError, printable, usageError } from "./context.js";
 
 export const DEFAULT_LEDGER = ".socotra-webhooks-ledger.jsonl";
 
@@ -42,7 +42,8 @@ export class Ledger {
     try {
       const { states, torn, endsWithNewline, created } = await read(path, shown);
       if (torn) await cutTornLine(path);
-      const handle = await open(path, "a");
+      // O_NONBLOCK: a FIFO swapped in meanwhile fails (ENXIO) rather than blocking the open for good.
+      const handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NONBLOCK);
       if (!endsWithNewline && !torn) {
         await handle.write("\n");
         await handle.datasync();
@@ -97,19 +98,37 @@ export class Ledger {
   }
 }
 
+/** Opening never waits: a FIFO (or a device) named as the ledger or its lock is refused, not waited on. */
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+/** Opens `path` for reading if it is a regular file; a FIFO, device or directory is an input error naming the option. */
+async function openRegular(path: string, what: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | NONBLOCK);
+  const stats = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (!stats.isFile()) {
+    await handle.close();
+    throw usageError(`${what} is not a regular file (rule: the ledger is a file the CLI appends to; not a directory, a pipe or a device)`);
+  }
+  return handle;
+}
+
 async function read(path: string, shown: string) {
   const states = new Map<string, LedgerState>();
   let text: Buffer;
   try {
     // Only the last byte decides whether the final line is complete.
-    const handle = await open(path, "r");
+    const handle = await openRegular(path, `--ledger ${printable(shown)}`);
     const { size } = await handle.stat();
     text = Buffer.alloc(size === 0 ? 0 : 1);
     if (size > 0) await handle.read(text, 0, 1, size - 1);
     await handle.close();
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { states, torn: false, endsWithNewline: true, created: true };
-    throw usageError(`cannot read the ledger ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+    throw usageError(`cannot read the ledger ${printable(shown)}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
   const endsWithNewline = text.length === 0 || text[0] === 0x0a;
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
@@ -118,7 +137,7 @@ async function read(path: string, shown: string) {
   const apply = (line: string, lineNumber: number) => {
     if (line.trim() === "") return;
     const record = parseRecord(line);
-    if (record === undefined) throw usageError(`the ledger ${shown} line ${lineNumber} is not a ledger record; move the file aside or repair that line`);
+    if (record === undefined) throw usageError(`the ledger ${printable(shown)} line ${lineNumber} is not a ledger record; move the file aside or repair that line`);
     states.set(keyOf(record.baseUrl, record.webhook, record.transactionId), record.state);
   };
   // Each line is applied once the next one is seen, so the last is known when it is applied.
@@ -187,15 +206,33 @@ async function lock(path: string, shown: string): Promise<void> {
       await writeFile(lockPath, String(process.pid), { flag: "wx" });
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw usageError(`cannot create the ledger lock ${shown}.lock: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw usageError(`cannot create the ledger lock ${printable(shown)}.lock: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
     }
-    const pid = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
+    const pid = Number((await readLock(lockPath, shown)).trim());
     if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw usageError(`another socotra-webhooks run (process ${pid}) is using the ledger ${shown}; wait for it, or remove ${shown}.lock if that process is not ours`);
+      throw usageError(`another socotra-webhooks run (process ${pid}) is using the ledger ${printable(shown)}; wait for it, or remove ${printable(shown)}.lock if that process is not ours`);
     }
     await rm(lockPath, { force: true }); // left by a run that was killed
   }
-  throw usageError(`cannot lock the ledger ${shown}`);
+  throw usageError(`cannot lock the ledger ${printable(shown)}`);
+}
+
+/** The pid in a lock file: a few bytes of a regular file, never a wait on a FIFO put in its place. */
+async function readLock(lockPath: string, shown: string): Promise<string> {
+  let handle: FileHandle;
+  try {
+    handle = await openRegular(lockPath, `the ledger lock ${printable(shown)}.lock`);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    return "";
+  }
+  try {
+    const buffer = Buffer.alloc(32);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 function alive(pid: number): boolean {

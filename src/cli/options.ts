@@ -1,7 +1,9 @@
 // Options several commands share, and the table layout of human output.
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { OPERATIONS } from "../../generated/operations.js";
-import { printable, usageError } from "./context.js";
+import { checkString, findOperation } from "../client/operations.js";
+import { WebhooksRequestError } from "../errors.js";
+import { cell, printable, usageError } from "./context.js";
 
 /** --base-url, --token-file, --timeout and --json, on every command that calls the API. */
 export function withConnection(command: Command): Command {
@@ -42,25 +44,39 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), ...value.split(",").map((part) => part.trim()).filter((part) => part !== "")];
 }
 
-/** Rows padded to the widest cell of each column; every cell shown printable. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const cells = [header, ...rows].map((row) => row.map(printable));
+/** Rows padded to the widest cell of each column; every cell shown printable, a missing one as "-". */
+export function table(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cells = [header.map((title) => printable(title)), ...rows.map((row) => row.map((value) => cell(value)))];
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
-  return cells.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ")).join("\n") + "\n";
+  return cells.map((row) => row.map((text, column) => (column === row.length - 1 ? text : text.padEnd(widths[column]!))).join("  ")).join("\n") + "\n";
+}
+
+/** The detail of a client's refusal, without its `METHOD path: \`parameter\`` prefix and `; nothing was sent`. */
+function detailOf(error: WebhooksRequestError): string {
+  const prefix = `${error.method} ${error.path}: ${error.parameter === null ? "" : `\`${error.parameter}\` `}`;
+  const suffix = "; nothing was sent";
+  const { message } = error;
+  return message.startsWith(prefix) && message.endsWith(suffix) ? message.slice(prefix.length, -suffix.length) : message;
 }
 
 /**
- * Why `value` cannot be the path parameter `parameter` of `operationId` (the spec's length rules, and
- * "." or "..", which a URL resolves away: `delete ..` would otherwise reach another path), or undefined.
+ * Why `value` cannot be the path parameter `parameter` of `operationId`, as the detail and the rule
+ * (`must be at least 1 character(s) long (rule: minLength)`), or undefined. The client's own check
+ * (the spec's bounds, well-formed Unicode, no dot segment that the URL parser would remove), so
+ * that the CLI refuses up front exactly what the client would refuse.
  */
-export function pathParameterProblem(operationId: string, parameter: string, value: string): string | undefined {
-  const rules = OPERATIONS.find((operation) => operation.operationId === operationId)?.pathParameters.find((entry) => entry.name === parameter);
-  if (rules === undefined) throw new Error(`the spec has no path parameter ${parameter} in ${operationId}`);
-  if (rules.minLength !== undefined && value.length < rules.minLength) return `must be at least ${rules.minLength} character(s) (rule: minLength)`;
-  if (rules.maxLength !== undefined && value.length > rules.maxLength) return `must be at most ${rules.maxLength} characters (rule: maxLength)`;
-  if (rules.pattern !== undefined && !new RegExp(rules.pattern, "u").test(value)) return `must match ${rules.pattern} (rule: pattern)`;
-  if (value === "." || value === "..") return "cannot be . or .., which a URL path resolves away";
-  return undefined;
+export function pathParameterProblem(operationId: string, parameter: string, value: unknown): string | undefined {
+  const entry = OPERATIONS.find((operation) => operation.operationId === operationId);
+  const operation = entry === undefined ? undefined : findOperation(entry.method, entry.path);
+  const check = operation?.pathChecks.find((candidate) => candidate.rule.name === parameter);
+  if (operation === undefined || check === undefined) throw new Error(`the spec has no path parameter ${parameter} in ${operationId}`);
+  try {
+    checkString(operation, check, value);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof WebhooksRequestError)) throw error;
+    return `${detailOf(error)} (rule: ${error.rule})`;
+  }
 }
 
 /** A command-line argument for a path parameter, checked before any request. */

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import type { WebhookResponse } from "../../generated/schema.js";
 import { toWebhookRequest } from "../webhook-request.js";
-import { CliError, type ConnectionOptions, type Context, describeStatus, printable } from "./context.js";
+import { cell, CliError, type ConnectionOptions, type Context, describeStatus, hasUnprintable, printable } from "./context.js";
 import { checkPathArgument, example, table, withConnection } from "./options.js";
 
 /** The error for a failed call: 404 names the webhook, others say the status. */
@@ -10,19 +10,56 @@ export function callFailed(status: number, what: string, name?: string): CliErro
   return new CliError(status === 404 && name !== undefined ? `no webhook named ${printable(name)}` : describeStatus(status, what), 1);
 }
 
+/** An answer of the wrong shape (a contract violation): said, never quoted. */
+const brokenAnswer = (what: string) => new CliError(`${what}: the platform's answer does not have the shape the contract gives it`, 1);
+
+/** A list the platform may leave out or send as something else, as `a, b`; "-" when empty. */
+const listed = (value: unknown, separator = ", ") => (Array.isArray(value) && value.length > 0 ? value.map((item) => cell(item)).join(separator) : "-");
+
+const yesNo = (value: unknown) => (value === true ? "yes" : value === false ? "no" : "-");
+
+/** The time of an epoch-milliseconds timestamp, or the value as sent when it is not one. */
+function instant(value: unknown): string {
+  const ms = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : typeof value === "number" ? value : Number.NaN;
+  const date = new Date(ms);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : cell(value, "(not given)");
+}
+
+/** Every field of one webhook for people: a field the platform left out shows as "-", never `undefined`. */
 export function describeWebhook(webhook: WebhookResponse): string {
+  const handling: Partial<NonNullable<WebhookResponse["failureHandling"]>> = webhook.failureHandling ?? {};
   const rows: [string, string][] = [
-    ["name", webhook.name],
-    ["displayName", webhook.displayName ?? ""],
-    ["enabled", String(webhook.enabled)],
-    ["suspended", webhook.suspended ? `yes, since ${webhook.suspendedTimestamp === undefined ? "(not given)" : new Date(Number(webhook.suspendedTimestamp)).toISOString()}` : "no"],
-    ["integrationName", webhook.integrationName],
-    ["alertIntegrationName", webhook.alertIntegrationName ?? ""],
-    ["retryStrategy", String(webhook.retryStrategy)],
-    ["failureHandling", `mode ${webhook.failureHandling?.mode}, on status ${(webhook.failureHandling?.actOnStatusCodes ?? []).join(",") || "(none)"}, on timeout ${webhook.failureHandling?.actOnTimeout}`],
-    ["events", (webhook.events ?? []).join(", ")],
+    ["name", cell(webhook.name)],
+    ["displayName", cell(webhook.displayName)],
+    ["enabled", yesNo(webhook.enabled)],
+    ["suspended", webhook.suspended === true ? `yes, since ${instant(webhook.suspendedTimestamp)}` : yesNo(webhook.suspended)],
+    ["integrationName", cell(webhook.integrationName)],
+    ["alertIntegrationName", cell(webhook.alertIntegrationName)],
+    ["retryStrategy", cell(webhook.retryStrategy)],
+    [
+      "failureHandling",
+      webhook.failureHandling === undefined || webhook.failureHandling === null
+        ? "- (not given)"
+        : `mode ${cell(handling.mode)}, on status ${listed(handling.actOnStatusCodes, ",")}, on timeout ${yesNo(handling.actOnTimeout)}`,
+    ],
+    ["events", listed(webhook.events)],
   ];
-  return rows.map(([field, value]) => `${field.padEnd(22)}${printable(value)}`).join("\n") + "\n";
+  return rows.map(([field, value]) => `${field.padEnd(22)}${value}`).join("\n") + "\n";
+}
+
+/**
+ * A definition as YAML: a string holding a character the output escapes is double-quoted, where
+ * `\uXXXX` is the same value, so that the printed file gives back exactly what the platform holds.
+ */
+async function definitionYaml(definition: unknown): Promise<string> {
+  const { Document, isScalar, visit } = await import("yaml");
+  const document = new Document(definition);
+  visit(document, {
+    Scalar(_, node) {
+      if (isScalar(node) && typeof node.value === "string" && hasUnprintable(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return document.toString({ lineWidth: 0 });
 }
 
 export function webhookCommands(ctx: Context): Command[] {
@@ -30,12 +67,20 @@ export function webhookCommands(ctx: Context): Command[] {
     const { client } = await ctx.client(options);
     const { data, response } = await client.GET("/webhooks", { signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, "listing the webhooks");
+    if (data === null || typeof data !== "object" || !Array.isArray(data.webhooks)) throw brokenAnswer("listing the webhooks");
     if (options.json) return ctx.out(`${JSON.stringify(data, null, 2)}\n`);
     if (data.webhooks.length === 0) return ctx.out("No webhooks.\n");
     await ctx.out(
       table(
         ["NAME", "ENABLED", "SUSPENDED", "MODE", "INTEGRATION", "EVENTS"],
-        data.webhooks.map((webhook) => [webhook.name, webhook.enabled ? "yes" : "no", webhook.suspended ? "yes" : "no", String(webhook.failureHandling?.mode), webhook.integrationName, String(webhook.events?.length ?? 0)]),
+        data.webhooks.map((entry) => (entry !== null && typeof entry === "object" ? entry : ({} as Partial<WebhookResponse>))).map((webhook) => [
+          webhook.name,
+          yesNo(webhook.enabled),
+          yesNo(webhook.suspended),
+          webhook.failureHandling?.mode,
+          webhook.integrationName,
+          Array.isArray(webhook.events) ? String(webhook.events.length) : "-",
+        ]),
       ),
     );
   });
@@ -51,9 +96,10 @@ export function webhookCommands(ctx: Context): Command[] {
     const { client } = await ctx.client(options);
     const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`, name);
+    if (data === null || typeof data !== "object" || Array.isArray(data)) throw brokenAnswer(`reading ${printable(name)}`);
     if (options.definition) {
       const definition = toWebhookRequest(data);
-      return ctx.out(options.json ? `${JSON.stringify(definition, null, 2)}\n` : (await import("yaml")).stringify(definition));
+      return ctx.out(options.json ? `${JSON.stringify(definition, null, 2)}\n` : await definitionYaml(definition));
     }
     await ctx.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : describeWebhook(data));
   });
@@ -67,7 +113,7 @@ export function webhookCommands(ctx: Context): Command[] {
   ).action(async (name: string, options: ConnectionOptions & { yes?: boolean }) => {
     checkPathArgument("deleteWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
-    await ctx.confirm(`Delete the webhook ${name}? Its deliveries stop.`, options.yes);
+    await ctx.confirm(`Delete the webhook ${printable(name)}? Its deliveries stop.`, options.yes);
     const { response } = await client.DELETE("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (!response.ok) throw callFailed(response.status, `deleting ${printable(name)}`, name);
     await ctx.out(options.json ? `${JSON.stringify({ deleted: name })}\n` : `Deleted ${printable(name)}.\n`);

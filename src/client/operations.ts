@@ -44,7 +44,7 @@ function ownValue(container: unknown, name: string): unknown {
   return container !== null && typeof container === "object" && Object.hasOwn(container, name) ? (container as Record<string, unknown>)[name] : undefined;
 }
 
-function checkString(operation: ClientOperation, { rule, pattern }: ParameterCheck, value: unknown): void {
+export function checkString(operation: ClientOperation, { rule, pattern }: ParameterCheck, value: unknown): void {
   const { method, path } = operation.entry;
   const refuse = (ruleName: string, detail: string): never => {
     throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);

@@ -139,12 +139,12 @@ suspended: false
       "empty.yaml: holds no webhook definition",
       "proto.json: webhook p: field /__proto__ is not a field of this schema (additionalProperties: false) (rule: additionalProperties)",
       "proto.json: webhook p: field /constructor is not a field of this schema (additionalProperties: false) (rule: additionalProperties)",
-      "dots.yaml: webhook ..: field /name cannot be . or .., which a URL path resolves away",
+      "dots.yaml: webhook ..: field /name is a dot segment (`.` or `..`) that the URL parser would remove, changing the endpoint (rule: dot-segment)",
       "absent.yaml: cannot be read: ENOENT",
     ]) {
       expect(lines).toContain(`  ${expected}`);
     }
-    expect(stderr).toMatch(/ {2}broken\.json: not valid YAML or JSON: Map keys must be unique at line 1, column \d+ \(DUPLICATE_KEY\)/);
+    expect(stderr).toMatch(/ {2}broken\.json: not valid YAML or JSON at line 1, column \d+: map keys must be unique \(rule: YAML DUPLICATE_KEY\)/);
   });
 
   it("refuses a webhook defined twice, a huge file and aliases that expand without bound", async () => {

@@ -83,7 +83,7 @@ describe("the token", () => {
       await writeFile(join(dir.path, "huge"), Buffer.alloc(100_000, 65));
       await writeFile(join(dir.path, "two-lines"), `${TOKEN}\nsecond-line-secret\n`);
       await writeFile(join(dir.path, "accented"), "tök-second-line-secret");
-      for (const [file, message] of [["absent", /cannot read the token file absent: ENOENT/], ["empty", /token file empty is empty/], ["huge", /larger than 65536 bytes/], ["two-lines", /several lines/], ["accented", /non-ASCII/]] as const) {
+      for (const [file, message] of [["absent", /--token-file absent cannot be read: ENOENT/], ["empty", /--token-file empty is empty/], ["huge", /--token-file huge holds more than 65536 bytes \(rule: a token file holds at most 65536 bytes\)/], ["two-lines", /several lines/], ["accented", /non-ASCII/]] as const) {
         const { code, stderr } = await cli(["list", "--token-file", file], { fetch: platformWith().fetch, cwd: dir.path });
         expect(code).toBe(2);
         expect(stderr).toMatch(message);
@@ -193,11 +193,14 @@ describe("usage", () => {
       [["list", "--base-url", "https://user:pw@host"], /without credentials/],
     ];
     for (const name of ["", ".", ".."]) {
-      cases.push([["get", name], /the webhook name (must be at least 1 character|cannot be \. or \.\.)/], [["delete", name, "--yes"], /the webhook name/], [["unsuspend", name], /the webhook name/]);
+      cases.push([["get", name], /the webhook name (must be at least 1 character\(s\) long \(rule: minLength\)|is a dot segment .* \(rule: dot-segment\))/], [["delete", name, "--yes"], /the webhook name/], [["unsuspend", name], /the webhook name/]);
       cases.push([["diverted", "resend", name, "--all"], /the webhook name/], [["diverted", "list", name], /the webhook name/]);
-      cases.push([["diverted", "delete", "w", name, "--yes"], /the transaction id .* (must be at least 1|cannot be)/]);
+      cases.push([["diverted", "delete", "w", name, "--yes"], /the transaction id .*\(rule: (minLength|dot-segment)\)/]);
     }
-    cases.push([["get", "x".repeat(1025)], /must be at most 1024 characters \(rule: maxLength\)/]);
+    cases.push([["get", "x".repeat(1025)], /must be at most 1024 characters long, got 1025 \(rule: maxLength\)/]);
+    // The client's own check, so the CLI refuses up front what the client would refuse (exit 2, not 1).
+    cases.push([["get", "a\ud800"], /the webhook name must be well-formed Unicode .*\(rule: unicode\)/]);
+    cases.push([["diverted", "resend", "w", "a\udc00", "--all"], /the transaction id .* \(rule: unicode\)/]);
     for (const [argv, message] of cases) {
       const platform = platformWith();
       const { code, stderr } = await cli(argv, { fetch: platform.fetch });

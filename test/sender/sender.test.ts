@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import { ContractValidationError, parse, parseFailureMessage, parseWebhookSuspendedData, sendSampleEvents } from "../../src/index.js";
-import { selectEventTypes } from "../../src/sender.js";
+import { headerProblem, selectEventTypes } from "../../src/sender.js";
 
 const SECRET = "header-secret-3b7e";
 let server: Server;
@@ -119,6 +119,59 @@ describe("failures say why, and never quote secrets", () => {
     const unknown = await run(["--url", url, "--type", "claim.opne"]);
     expect(unknown.stderr).toContain('unknown event type(s): claim.opne; did you mean "claim.open"?');
     expect([good, bad, unknown].map((result) => result.stdout + result.stderr).join("\n")).not.toContain(SECRET);
+  });
+});
+
+describe("extra headers", () => {
+  const bin = fileURLToPath(new URL("../../dist/bin/send.js", import.meta.url));
+  const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args]).then((result) => ({ code: 0, ...result }), (error) => error);
+
+  it("a header no HTTP request can carry is a usage error (2) before anything is sent, naming the option and the rule, never the value", async () => {
+    reset();
+    const cases: [string, RegExp][] = [
+      [`X-Key: a\u0001${SECRET}`, /--header: the value of the header X-Key must be an RFC 9110 field value/],
+      [`X-Key: ${SECRET}\u001b[2J`, /field value: visible ASCII characters, spaces and tabs/],
+      [`X-Key: ${SECRET}\u00e9`, /no non-ASCII characters/],
+      [`X-Key: ${SECRET}\u0100`, /RFC 9110 field value/],
+      [`Bad Name: ${SECRET}`, /--header: a header name must be an RFC 9110 token/],
+      [`X-K\u00e9y: ${SECRET}`, /a header name must be an RFC 9110 token/],
+      [`Transfer-Encoding: ${SECRET}`, /the header Transfer-Encoding is one the HTTP client sets itself/],
+      [`Content-Length: 5`, /the header Content-Length is one the HTTP client sets itself/],
+    ];
+    for (const [header, message] of cases) {
+      const result = await run(["--url", url, "--header", header]);
+      expect(result.code, header).toBe(2);
+      expect(result.stderr, header).toMatch(message);
+      expect(result.stdout + result.stderr, header).not.toContain(SECRET);
+      expect(result.stderr, header).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+    const stray = await run(["--url", url, `stray-${SECRET}\u001b[2J`]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/^Unexpected argument '…'/);
+    expect(stray.stderr).not.toContain(SECRET);
+    expect(received).toEqual([]);
+  });
+
+  it("the library refuses the same headers with a TypeError naming the rule, and sends tabs and spaces inside a value", async () => {
+    reset();
+    expect(headerProblem("X-Key", "a b\tc")).toBeUndefined();
+    expect(headerProblem("__proto__", "x")).toBeUndefined();
+    for (const headers of [{ "X-Key": `a\u0001${SECRET}` }, { "X Key": SECRET }, { "": SECRET }, { Upgrade: SECRET }] as Record<string, string>[]) {
+      const error = (await sendSampleEvents({ url, headers }).catch((thrown: unknown) => thrown)) as Error;
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toMatch(/RFC 9110|sets itself/);
+      expect(error.message).not.toContain(SECRET);
+    }
+    expect(received).toEqual([]);
+    await sendSampleEvents({ url, headers: { "X-Key": "a b\tc" } });
+    expect(received[0]!.headers["x-key"]).toBe("a b\tc");
+  });
+
+  it("a reader that leaves early (`| head -1`) ends the bin quietly, without a stack", async () => {
+    reset();
+    const { stdout, stderr } = await promisify(execFile)("sh", ["-c", '{ node "$0" --url "$1" --type all; echo "status $?" >&2; } | head -1', bin, url]);
+    expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(stderr).toBe("status 0\n");
   });
 });
 
