@@ -198,6 +198,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     throw new TypeError("createWebhookReceiver: `dedupe` must be a store with claim(key, ttlMs) and release(key), such as memoryDedupeStore()");
   }
   const tooLargeAnswer = tooLarge(maxBytes);
+  const maxBytesDigits = String(maxBytes).length;
 
   const routes: { matches: (type: string) => boolean; handler: Handler<WebhookPayload> }[] = [];
   const alertHandlers = new Map<string, Handler<never>[]>(Object.values(ALERTS).map((name) => [name, []]));
@@ -393,7 +394,8 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       if (contentType !== "application/json" && (typeof contentType !== "string" || !JSON_TYPE.test(contentType) || OTHER_CHARSET.test(contentType))) {
         return UNSUPPORTED_MEDIA_TYPE;
       }
-      if (typeof contentLength === "string" && DIGITS.test(contentLength) && Number(contentLength) > maxBytes) return tooLargeAnswer;
+      // A declared length with fewer digits than maxBytes is within it: no pattern test per request.
+      if (typeof contentLength === "string" && contentLength.length >= maxBytesDigits && DIGITS.test(contentLength) && Number(contentLength) > maxBytes) return tooLargeAnswer;
       return undefined;
     },
     fromRaw(raw) {
