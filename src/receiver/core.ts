@@ -56,7 +56,7 @@ export interface ReceiverOptions {
   handlerTimeoutMs?: number;
   /**
    * How long the whole body may take to arrive before the delivery is answered 408. Default
-   * 10,000 ms. Deadlines are checked every quarter of it, so the answer comes within 1.25x.
+   * 10,000 ms. Deadlines are checked every eighth of it, so the answer comes within 1.25x.
    */
   bodyTimeoutMs?: number;
   /** Refuse (400) the known deviations listed in deviations.ts instead of accepting them. Default false. */
