@@ -42,9 +42,13 @@ export function compare(subject, baseline, options) {
   return { subject: s, baseline: b };
 }
 
-/** A result row for the report; `higherIsBetter` for rates (requests per second), where the target is a floor. */
-export function row({ figure, subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter = false, note, ifMissed }) {
-  const ratio = median(subjectSamples) / median(baselineSamples);
+/**
+ * A result row for the report; `higherIsBetter` for rates (requests per second), where the target is a floor.
+ * `paired`: the samples were taken side by side, round by round, and the ratio is the median of
+ * the per-round ratios (robust to load drifting between rounds) rather than the ratio of medians.
+ */
+export function row({ figure, subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter = false, note, ifMissed, paired = false }) {
+  const ratio = paired ? median(subjectSamples.map((value, i) => value / baselineSamples[i])) : median(subjectSamples) / median(baselineSamples);
   return {
     figure,
     subject,

@@ -1,9 +1,12 @@
 // Figure 1b, the receiver as a server: createNodeHandler(receiver) with one "*" handler against a
 // bare node:http server that reads the body, JSON.parses it and answers 200, with
 // @octokit/webhooks' createNodeMiddleware (what a user might pick instead) as a third row; at
-// concurrency 16 and 64 on loopback, each server in a process of its own, driven by raw keep-alive
-// sockets from this process, rounds interleaved. Then RSS after 100,000 deliveries, and the Fetch
-// form against a bare Fetch handler in a bounded loop.
+// concurrency 16 and 64 on loopback, each server in a process of its own, driven by the same
+// client (raw keep-alive sockets from this process, opened once per server and concurrency, as the
+// platform keeps its connections). Each round runs every server twice, in mirrored order (A B C,
+// then C B A), so that a drift in the machine's load during the round weighs on every server
+// alike; the ratio is the median of the per-round ratios. Then RSS after 100,000 deliveries, and
+// the Fetch form against a bare Fetch handler in a bounded loop.
 import { fork } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
@@ -93,6 +96,55 @@ function drive(port, request, concurrency, { ms = Infinity, count = Infinity }) 
   });
 }
 
+/**
+ * `concurrency` keep-alive connections to `port`, kept open between rounds; `run(ms)` keeps one
+ * request in flight on each for `ms` and resolves with the number answered 200.
+ */
+async function openPool(port, request, concurrency) {
+  const connections = await Promise.all(
+    Array.from({ length: concurrency }, () =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1");
+        const connection = { socket, buffered: "", answered: () => undefined, failed: reject };
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk) => {
+          connection.buffered += chunk;
+          for (;;) {
+            const { buffered } = connection;
+            const end = buffered.indexOf("\r\n\r\n");
+            if (end === -1) return;
+            const length = Number(/content-length: *(\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+            if (buffered.length < end + 4 + length) return;
+            if (buffered.slice(9, 12) !== "200") return connection.failed(new Error(`answered ${buffered.slice(0, 12)}`));
+            connection.buffered = buffered.slice(end + 4 + length);
+            connection.answered();
+          }
+        });
+        socket.on("error", (error) => connection.failed(error));
+        socket.on("connect", () => resolve(connection));
+      }),
+    ),
+  );
+  return {
+    run: (ms) =>
+      new Promise((resolve, reject) => {
+        const deadline = performance.now() + ms;
+        let ok = 0;
+        let done = 0;
+        for (const connection of connections) {
+          connection.failed = reject;
+          connection.answered = () => {
+            ok += 1;
+            if (performance.now() < deadline) connection.socket.write(request);
+            else if ((done += 1) === connections.length) resolve(ok);
+          };
+          connection.socket.write(request);
+        }
+      }),
+    close: () => connections.forEach((connection) => connection.socket.destroy()),
+  };
+}
+
 async function start(kind) {
   const child = fork(fileURLToPath(import.meta.url), ["serve", kind], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const { port } = await new Promise((resolve) => child.once("message", resolve));
@@ -100,8 +152,9 @@ async function start(kind) {
   return { kind, port, request: requestBytes(kind), stats, stop: () => child.kill() };
 }
 
-const rowOf = (subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter, note) =>
+const rowOf = (subject, baseline, unit, subjectSamples, baselineSamples, target, higherIsBetter, note, paired) =>
   row({
+    paired,
     figure: "1b. Receiving over HTTP",
     subject,
     baseline,
@@ -115,35 +168,48 @@ const rowOf = (subject, baseline, unit, subjectSamples, baselineSamples, target,
   });
 
 async function main() {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-  const roundMs = Number(process.env.BENCH_ROUND_MS ?? 1000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 11);
+  const roundMs = Number(process.env.BENCH_ROUND_MS ?? 600);
   const servers = [];
   for (const kind of ["bare", "receiver", "octokit"]) servers.push(await start(kind));
   const rows = [];
   try {
     const samples = {};
+    const sample = (key, value) => (samples[key] ??= []).push(value);
     for (const concurrency of [16, 64]) {
-      for (const server of servers) await drive(server.port, server.request, concurrency, { ms: 300 }); // warm-up
+      const pools = new Map();
+      for (const server of servers) pools.set(server, await openPool(server.port, server.request, concurrency));
+      for (const server of servers) await pools.get(server).run(300); // warm-up
       for (let round = 0; round < rounds; round += 1) {
-        // Interleaved, in a rotating order, so that drift in the machine's load hits every server alike.
-        for (const server of [...servers.slice(round % 3), ...servers.slice(0, round % 3)]) {
-          const before = await server.stats();
+        // Each server runs twice, in mirrored order (A B C C B A), the first server changing with
+        // the round: every server's two halves are centred on the same instant of the round.
+        const order = [...servers.slice(round % 3), ...servers.slice(0, round % 3)];
+        const before = new Map();
+        for (const server of servers) before.set(server, await server.stats());
+        const totals = new Map(servers.map((server) => [server, { ok: 0, ms: 0 }]));
+        for (const server of [...order, ...order.toReversed()]) {
           const started = performance.now();
-          const ok = await drive(server.port, server.request, concurrency, { ms: roundMs });
-          const seconds = (performance.now() - started) / 1000;
+          const ok = await pools.get(server).run(roundMs / 2);
+          const total = totals.get(server);
+          total.ok += ok;
+          total.ms += performance.now() - started;
+        }
+        for (const server of servers) {
           const after = await server.stats();
-          const cpu = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / ok;
-          (samples[`${server.kind} ${concurrency} rps`] ??= []).push(ok / seconds);
-          (samples[`${server.kind} ${concurrency} cpu`] ??= []).push(cpu);
+          const { cpu } = before.get(server);
+          const { ok, ms } = totals.get(server);
+          sample(`${server.kind} ${concurrency} rps`, ok / (ms / 1000));
+          sample(`${server.kind} ${concurrency} cpu`, (after.cpu.user + after.cpu.system - cpu.user - cpu.system) / ok);
         }
       }
+      for (const pool of pools.values()) pool.close();
       for (const kind of ["receiver", "octokit"]) {
         const label = kind === "receiver" ? "createNodeHandler(receiver), one * handler" : "@octokit/webhooks createNodeMiddleware (HMAC check)";
-        // Each round measures every server back to back: the median of those paired ratios is less
-        // swayed by the machine's load drifting between rounds than the ratio of the medians.
-        const paired = median(samples[`${kind} ${concurrency} rps`].map((value, i) => value / samples[`bare ${concurrency} rps`][i]));
-        rows.push(rowOf(`${label}, 0.5 KB, concurrency ${concurrency}`, "bare node:http: read, JSON.parse, 200", "req/s", samples[`${kind} ${concurrency} rps`], samples[`bare ${concurrency} rps`], kind === "receiver" ? 0.9 : undefined, true, `median of paired round ratios ${paired.toFixed(3)}x`));
-        rows.push(rowOf(`${label}: server CPU per request, concurrency ${concurrency}`, "bare node:http", "µs/req", samples[`${kind} ${concurrency} cpu`], samples[`bare ${concurrency} cpu`], undefined, false));
+        // Every round measures the servers side by side: the median of those per-round ratios is
+        // far less swayed by the machine's load drifting between rounds than the ratio of medians.
+        const [rps, bareRps, cpu, bareCpu] = ["rps", "bare rps", "cpu", "bare cpu"].map((key) => samples[key.startsWith("bare") ? `bare ${concurrency} ${key.slice(5)}` : `${kind} ${concurrency} ${key}`]);
+        rows.push(rowOf(`${label}, 0.5 KB, concurrency ${concurrency}`, "bare node:http: read, JSON.parse, 200", "req/s", rps, bareRps, kind === "receiver" ? 0.9 : undefined, true, `ratio: median of ${rounds} paired rounds; ratio of medians ${(median(rps) / median(bareRps)).toFixed(3)}x`, true));
+        rows.push(rowOf(`${label}: server CPU per request, concurrency ${concurrency}`, "bare node:http", "µs/req", cpu, bareCpu, undefined, false, `ratio: median of ${rounds} paired rounds`, true));
       }
     }
     // RSS after 100,000 deliveries (counting those already served), one server at a time.

@@ -1,8 +1,10 @@
 // The node:http and Express form. The body is collected with 'data'/'end' listeners and, when the
 // handlers are synchronous, answered in the same tick: no async iteration or promise per request.
-import { BODY_ALREADY_READ, BODY_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
-import { Chunks } from "./body.js";
-import { coreOf, type WebhookReceiver } from "./core.js";
+// A request's state is one object, which is also its entry in the body-deadline list: per request,
+// two listener closures (as in a bare server) and no timer, clock read or hash-set entry.
+import { ACCEPTED, BODY_ALREADY_READ, BODY_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
+import { BodyDeadline, Chunks } from "./body.js";
+import { coreOf, type ReceiverCore, type WebhookReceiver } from "./core.js";
 
 /** The parts of `http.IncomingMessage` the handler uses (typed here so browsers need no @types/node). */
 export interface NodeRequestLike {
@@ -23,12 +25,14 @@ export interface NodeResponseLike {
   end(body?: string): unknown;
 }
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+const first = (value: string | string[] | undefined) => (typeof value === "string" || value === undefined ? value : value[0]);
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
 
 function send(res: NodeResponseLike, answer: ReceiverAnswer, close: boolean): void {
   if (res.headersSent) return;
   res.statusCode = answer.status;
-  for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name]!);
+  if (answer !== ACCEPTED) for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name]!);
   // A body left unread (413, 408, an early 4xx) is not drained: the connection closes instead.
   if (close) res.setHeader("connection", "close");
   if (answer.body === "") res.end();
@@ -38,6 +42,65 @@ function send(res: NodeResponseLike, answer: ReceiverAnswer, close: boolean): vo
 function reply(res: NodeResponseLike, outcome: ReceiverAnswer | Promise<ReceiverAnswer>): void {
   if (isThenable(outcome)) outcome.then((answer) => send(res, answer, false), () => send(res, RECEIVER_FAILED, false));
   else send(res, outcome, false);
+}
+
+/** One request whose body is being read. */
+class NodeDelivery extends BodyDeadline {
+  size = 0;
+  /** The body while it is one chunk (the common case); `more` from the second on. */
+  first: Uint8Array | undefined = undefined;
+  more: Chunks | undefined = undefined;
+  settled = false;
+
+  constructor(
+    readonly core: ReceiverCore,
+    readonly req: NodeRequestLike,
+    readonly res: NodeResponseLike,
+  ) {
+    super();
+  }
+
+  /** The body did not arrive within bodyTimeoutMs (also how a peer gone mid-body is let go). */
+  expire(): void {
+    if (!this.settled) this.stop(BODY_TIMEOUT);
+  }
+
+  stop(answer: ReceiverAnswer): void {
+    this.settled = true;
+    this.first = this.more = undefined;
+    this.req.pause();
+    send(this.res, answer, true);
+  }
+
+  data(chunk: Uint8Array | string): void {
+    if (this.settled) return;
+    // Text, if something called req.setEncoding() before the receiver got the request.
+    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    const size = this.size + bytes.byteLength;
+    if (size > this.core.maxBytes) {
+      this.core.deadlines.delete(this);
+      return this.stop(this.core.tooLarge);
+    }
+    this.size = size;
+    if (this.first === undefined && this.more === undefined) this.first = bytes;
+    else {
+      if (this.more === undefined) {
+        this.more = new Chunks();
+        this.more.push(this.first!);
+        this.first = undefined;
+      }
+      this.more.push(bytes);
+    }
+  }
+
+  end(): void {
+    this.core.deadlines.delete(this);
+    if (this.settled) return;
+    this.settled = true;
+    const body = this.more !== undefined ? this.more.bytes() : (this.first ?? EMPTY);
+    this.first = this.more = undefined;
+    reply(this.res, this.core.fromRaw(body));
+  }
 }
 
 /**
@@ -51,7 +114,6 @@ function reply(res: NodeResponseLike, outcome: ReceiverAnswer | Promise<Receiver
  */
 export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestLike, res: NodeResponseLike) => void {
   const core = coreOf(receiver);
-  const { maxBytes } = core;
   const { deadlines } = core;
   return function socotraWebhookHandler(req, res) {
     try {
@@ -59,30 +121,12 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
       const early = core.precheck(req.method, first(headers["content-type"]), first(headers["content-length"]));
       if (early !== undefined) return send(res, early, !req.readableEnded);
       if (req.readableEnded) return req.body === undefined ? send(res, BODY_ALREADY_READ, false) : reply(res, core.fromParsed(req.body));
-      const chunks = new Chunks();
-      let settled = false;
-      const stop = (answer: ReceiverAnswer) => {
-        settled = true;
-        req.pause();
-        send(res, answer, true);
-      };
-      // A peer that goes away mid-body is found here too (no 'error' listener needed): its entry
-      // expires and the answer goes nowhere.
-      const deadline = deadlines.add(() => settled || stop(BODY_TIMEOUT));
-      req.on("data", (chunk: Uint8Array) => {
-        if (settled) return;
-        if (chunks.size + chunk.byteLength <= maxBytes) chunks.push(chunk);
-        else {
-          deadlines.delete(deadline);
-          stop(core.tooLarge);
-        }
-      });
-      req.on("end", () => {
-        deadlines.delete(deadline);
-        if (settled) return;
-        settled = true;
-        reply(res, core.fromRaw(chunks.bytes()));
-      });
+      const delivery = new NodeDelivery(core, req, res);
+      // A peer that goes away mid-body is found by the deadline too (no 'error' listener needed):
+      // its entry expires and the answer goes nowhere.
+      deadlines.add(delivery);
+      req.on("data", (chunk: Uint8Array | string) => delivery.data(chunk));
+      req.on("end", () => delivery.end());
     } catch (error) {
       core.report(error);
       send(res, RECEIVER_FAILED, true);

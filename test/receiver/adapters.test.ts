@@ -1,7 +1,7 @@
 // What only one adapter has: a Request body already read (Fetch), framing errors the HTTP parser
 // refuses (node), base64 and API Gateway v1 events (Lambda), and receive() from any server.
 import { connect, type AddressInfo } from "node:net";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLambdaHandler, createNodeHandler, createWebhookReceiver, WEBHOOK_EXAMPLES } from "../../src/index.js";
@@ -83,6 +83,95 @@ describe("the node form", () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  /** A server with `handler` behind `before`, and a raw socket per request: status lines as they come. */
+  async function withServer(handler: ReturnType<typeof createNodeHandler>, run: (port: number) => Promise<void>, before?: (req: IncomingMessage) => void) {
+    const server = createServer((req, res) => (before?.(req), handler(req, res)));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await run((server.address() as AddressInfo).port);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+  const head = (length: number | "chunked") =>
+    `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${length === "chunked" ? "Transfer-Encoding: chunked" : `Content-Length: ${length}`}\r\n\r\n`;
+  /** Opens a socket and writes `first`: `answer` is its first bytes back, `received` all of them once it closes. */
+  function open(port: number, first: string) {
+    const socket = connect(port, "127.0.0.1");
+    socket.on("error", () => undefined); // writes after the server closed may fail; the answer is what counts
+    socket.setEncoding("latin1");
+    let all = "";
+    const answer = new Promise<string>((resolve) => socket.once("data", resolve));
+    socket.on("data", (chunk: string) => (all += chunk));
+    const received = new Promise<string>((resolve) => socket.on("close", () => resolve(all)));
+    socket.write(first);
+    return { socket, answer, received };
+  }
+  const statusOf = (answer: string) => answer.split("\r\n")[0];
+
+  it("answers each of many interleaved requests on its own: stalled ones 408, finished ones 200, in any order", async () => {
+    let ran = 0;
+    await withServer(createNodeHandler(createWebhookReceiver({ bodyTimeoutMs: 300 }).on("*", () => void (ran += 1))), async (port) => {
+      const stalled: ReturnType<typeof open>[] = [];
+      const finished: Promise<Response>[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        stalled.push(open(port, `${head(text.length)}${text.slice(0, 5 + i)}`));
+        // Finished requests leave the deadline list from its middle, between stalled ones.
+        finished.push(fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers: { "content-type": "application/json" }, body: text }));
+      }
+      expect((await Promise.all(finished)).map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      const answers = await Promise.all(stalled.map(({ received }) => received));
+      expect(answers.map(statusOf)).toEqual(Array(6).fill("HTTP/1.1 408 Request Timeout"));
+      expect(answers.every((answer) => /\r\nconnection: close\r\n/i.test(answer))).toBe(true);
+    });
+    expect(ran).toBe(6);
+  });
+
+  it("ignores a body that goes on arriving after its 408, runs no handler for it, and keeps answering", async () => {
+    let ran = 0;
+    await withServer(createNodeHandler(createWebhookReceiver({ bodyTimeoutMs: 200 }).on("*", () => void (ran += 1))), async (port) => {
+      const late = open(port, `${head(text.length)}${text.slice(0, 10)}`);
+      expect(statusOf(await late.answer)).toBe("HTTP/1.1 408 Request Timeout");
+      late.socket.write(text.slice(10)); // the rest, too late
+      await late.received;
+      const response = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+      expect(response.status).toBe(200);
+    });
+    expect(ran).toBe(1);
+  });
+
+  it("answers 413 for a chunked body that grows past maxBytes, and stops reading it", async () => {
+    await withServer(createNodeHandler(createWebhookReceiver({ maxBytes: 4096 }).on("*", () => undefined)), async (port) => {
+      const big = open(port, head("chunked"));
+      const chunk = `1000\r\n${" ".repeat(4096)}\r\n`;
+      for (let i = 0; i < 4 && !big.socket.destroyed; i += 1) big.socket.write(chunk);
+      expect(statusOf(await big.answer)).toBe("HTTP/1.1 413 Payload Too Large");
+      await big.received; // and the connection is closed
+    });
+  });
+
+  it("reads a body as text when a middleware called req.setEncoding() first, counting its UTF-8 bytes", async () => {
+    const seen: unknown[] = [];
+    const withAccents = JSON.stringify({ ...delivery, username: "émilie-ü" });
+    const bytes = Buffer.byteLength(withAccents);
+    for (const [maxBytes, status] of [
+      [bytes, 200],
+      [bytes - 1, 413],
+    ] as const) {
+      await withServer(
+        createNodeHandler(createWebhookReceiver({ maxBytes }).on("*", (event) => void seen.push(event.username))),
+        async (port) => {
+          const sent = open(port, `${head("chunked")}${bytes.toString(16)}\r\n${withAccents}\r\n0\r\n\r\n`);
+          expect(statusOf(await sent.answer)).toBe(status === 200 ? "HTTP/1.1 200 OK" : "HTTP/1.1 413 Payload Too Large");
+          sent.socket.destroy();
+        },
+        (req) => req.setEncoding("utf8"),
+      );
+    }
+    expect(seen).toEqual(["émilie-ü"]);
   });
 
   it("answers 400 when something else read the body and left nothing", async () => {

@@ -198,6 +198,32 @@ const cases: Case[] = [
     },
   },
   {
+    name: "takes a body of exactly maxBytes, in one part or many, and answers 413 one byte over",
+    options: { maxBytes: 2048 },
+    handlers: (r, log) => r.on("*", record(log, "ran")),
+    async act(call, log) {
+      const text = JSON.stringify(delivery);
+      const exact = text + " ".repeat(2048 - Buffer.byteLength(text));
+      const parts = (body: string) => [body.slice(0, 1), body.slice(1, 1000), body.slice(1000)];
+      expect((await call({ body: exact })).status).toBe(200);
+      expect((await call({ stream: { parts: parts(exact), then: "end" } })).status).toBe(200);
+      expect((await call({ body: `${exact} ` })).status).toBe(413);
+      expect((await call({ stream: { parts: parts(`${exact} `), then: "end" } })).status).toBe(413);
+      expect(log.seen).toEqual(["ran", "ran"]);
+    },
+  },
+  {
+    name: "hands deliveries whose types are prototype names (constructor, __proto__, toString) to * alone",
+    handlers: (r, log) => {
+      r.on("*", (body) => void log.seen.push((body as { type: string }).type));
+      r.on("policy.*", () => void log.seen.push("policy.*"));
+    },
+    async act(call, log) {
+      for (const type of ["constructor", "__proto__", "toString", "hasOwnProperty", "policy.__proto__"]) expect((await call(json({ ...delivery, type }))).status).toBe(200);
+      expect(log.seen).toEqual(["constructor", "__proto__", "toString", "hasOwnProperty", "policy.__proto__", "policy.*"]);
+    },
+  },
+  {
     name: "collects a body that arrives in parts",
     handlers: (r, log) => r.on("*", record(log, "ran")),
     async act(call, log) {
