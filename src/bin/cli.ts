@@ -4,6 +4,9 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The parent as the bin started: one that dies while the bin is still starting is noticed too. */
+const firstParent = process.ppid;
+
 export function fail(usage: string, message: string): never {
   console.error(`${message}\n\n${usage}`);
   process.exit(2);
@@ -26,7 +29,7 @@ export function parseCommandLine<const T extends Options>(usage: string, options
  * (its parent died, even by SIGKILL): a long-running bin never outlives whoever started it.
  */
 export function stopWithParent(stop: () => Promise<void>): void {
-  const parent = process.ppid;
+  const parent = firstParent;
   let stopping = false;
   const once = () => {
     if (stopping) return;
