@@ -2,6 +2,8 @@
 // the HTML docs (DOCS_PORT, default the mock's port + 1) and the lifecycle simulator (SIM_PORT,
 // default the mock's port + 2) on 127.0.0.1 until Ctrl-C. The mock and the simulator run as child
 // processes (bins from dist/, never imported here) that stop when this process ends, however it ends.
+// `npm start -- --no-build` serves dist/ and generated/ as they are, without building (nothing is
+// written: what the lifecycle test runs beside the tests that read generated/).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -35,6 +37,8 @@ function requireFreePort(name, port) {
 /** Starts a bin as a child process and resolves with its URL once it prints the `ready` line. */
 function startService(label, args, ready) {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  // Stopped with the rest even when a signal comes before it is ready.
+  services.push({ label, child });
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk) => {
@@ -51,10 +55,15 @@ function startService(label, args, ready) {
   });
 }
 
+/** SIGTERM, then SIGKILL if it has not exited 5 s later. */
 function stopService({ child }) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", resolve);
+    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 }
@@ -104,11 +113,50 @@ function isAlive(pid) {
   }
 }
 
+/** Whether process `pid` is a shell running a command line (`sh -c "node scripts/start.js"`). */
+function isShellWrapper(pid) {
+  try {
+    const [command, flag] = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return flag === "-c" && /(?:^|\/)(?:sh|dash|bash|ash|ksh|zsh)$/.test(command);
+  } catch {
+    return false;
+  }
+}
+
+/** How many times process `pid` has been scheduled out, or undefined where /proc cannot tell. */
+function wakeups(pid) {
+  try {
+    const counts = readFileSync(`/proc/${pid}/status`, "utf8").matchAll(/^(?:non)?voluntary_ctxt_switches:\s*(\d+)$/gm);
+    return [...counts].reduce((sum, [, count]) => sum + Number(count), 0);
+  } catch {
+    return undefined;
+  }
+}
+
 // A new parent means ours died (even by SIGKILL). Under `npm start` the parent is npm's `sh -c`
-// wrapper, which outlives a killed npm: watch npm too.
+// wrapper, which outlives a killed npm: watch npm too. npm forwards SIGINT and SIGTERM to that
+// shell alone: it dies of SIGTERM (our parent changes), but catches SIGINT and waits for its child,
+// this process, to end first, which nothing would make happen. The shell sleeps in that wait until
+// a signal it catches wakes it: SIGINT, or SIGCHLD when this process stops or continues (Ctrl-Z,
+// fg). So a shell that woke, not within a second of a SIGCONT here, was sent SIGINT. Linux only
+// (/proc); elsewhere the terminal's Ctrl-C reaches every process of the group, this one included.
 const parent = process.ppid;
 const npm = process.env.npm_lifecycle_event === undefined ? undefined : parentOf(parent);
-setInterval(() => (process.ppid !== parent || (npm !== undefined && npm > 1 && !isAlive(npm))) && void stop(0), 250).unref();
+const shell = npm !== undefined && isShellWrapper(parent) ? parent : undefined;
+let shellWakeups; // read on the first tick, once the shell sleeps in its wait
+let shellWoke = false; // seen on one tick, acted on at the next, so that a SIGCONT handled late still counts
+let continuedAt = -Infinity;
+setInterval(() => {
+  if (process.ppid !== parent || (npm !== undefined && npm > 1 && !isAlive(npm))) return void stop(0);
+  if (shell === undefined) return;
+  const count = wakeups(shell);
+  if (shellWakeups === undefined || count === shellWakeups || Date.now() - continuedAt < 1000) {
+    shellWakeups = count;
+    shellWoke = false;
+  } else if (shellWoke) void stop(0);
+  else shellWoke = true;
+}, 250).unref();
+if (shell !== undefined) process.on("SIGCONT", () => (continuedAt = Date.now()));
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => void stop(0));
 
 try {
@@ -118,14 +166,18 @@ try {
   await requireFreePort("PORT", mockPort);
   await requireFreePort("DOCS_PORT", docsPort);
   await requireFreePort("SIM_PORT", simPort);
-  // Loaded only now: the build's tools take seconds to load, and a busy port is reported first.
-  const { buildAll } = await import("./build.js");
-  await buildAll();
+  if (process.argv.includes("--no-build")) {
+    if (!existsSync(join(ROOT, "dist", "bin", "mock.js"))) throw new Error("--no-build: dist/ is not built; run `npm run build` first");
+    console.log("build: skipped (--no-build)");
+  } else {
+    // Loaded only now: the build's tools take seconds to load, and a busy port is reported first.
+    const { buildAll } = await import("./build.js");
+    await buildAll();
+  }
   const [mock, simulator] = await Promise.all([
     startService("mock", ["dist/bin/mock.js", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/),
     startService("simulator", ["dist/bin/sim.js", "--port", String(simPort), "--host", HOST], /Webhooks simulator\s+(\S+)/),
   ]);
-  services.push(mock, simulator);
   docs = existsSync(DOCS_PAGE) ? await serveDocs(docsPort) : undefined;
   const sim = simulator.url;
   const json = `-H "Authorization: any-token" -H "Content-Type: application/json"`;

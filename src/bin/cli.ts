@@ -5,6 +5,9 @@ import { terminalSafe } from "../cli/text.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** The parent as the bin started: one that dies while the bin is still starting is noticed too. */
+const firstParent = process.ppid;
+
 /** Ends with the usage and exit status 2; control characters in `message` are shown escaped. */
 export function fail(usage: string, message: string): never {
   console.error(`${terminalSafe(message)}\n\n${usage}`);
@@ -48,7 +51,7 @@ export function parseCommandLine<const T extends Options>(usage: string, options
  * (its parent died, even by SIGKILL): a long-running bin never outlives whoever started it.
  */
 export function stopWithParent(stop: () => Promise<void>): void {
-  const parent = process.ppid;
+  const parent = firstParent;
   let stopping = false;
   const once = () => {
     if (stopping) return;

@@ -23,7 +23,8 @@ const port = Number(values.port);
 if (!/^\d+$/.test(values.port) || port > 65535) fail(usage, "--port must be a whole number from 0 to 65535");
 
 try {
-  const mock = await startMockServer({ port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: !values["no-errors"] });
+  // Prism takes seconds of CPU to start, over 30 s (the library's default) on a busy two-core machine.
+  const mock = await startMockServer({ port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: !values["no-errors"], startTimeoutMs: 90_000 });
   console.log(`Mock of the Webhooks API: ${mock.url}`);
   console.log(`Try: curl -H "Authorization: any-token" ${mock.url}/webhooks`);
   console.log("Ctrl-C stops it.");

@@ -4,8 +4,12 @@
 // times out between `timeoutMs` and `timeoutMs` + one slice (a twentieth of it, at most 1 s).
 
 const TIMED_OUT = Symbol("timed out");
-/** A slice serves at most this many attempts, so that no signal gathers listeners without bound. */
-const MAX_USES = 500;
+/**
+ * A slice serves at most this many attempts. Each attempt's Request adds a listener to the slice's
+ * signal (removed only when that Request is collected), and undici counts a signal's listeners
+ * every time a Request follows it: a few dozen keep that count, and the new slices, cheap.
+ */
+const MAX_USES = 32;
 
 type Timer = ReturnType<typeof setTimeout> & { ref?: () => void; unref?: () => void };
 
@@ -36,6 +40,8 @@ export class Deadlines {
   shared(): AttemptSignal {
     let slice = this.slice;
     if (slice === undefined || slice.uses >= MAX_USES || Date.now() - slice.startedAt >= this.width) {
+      // A retired slice with nothing in flight has nothing to time out.
+      if (slice !== undefined && slice.inFlight === 0) clearTimeout(slice.timer);
       const fresh = new Slice();
       fresh.timer = setTimeout(() => fresh.inFlight > 0 && fresh.controller.abort(TIMED_OUT), this.timeoutMs + this.width) as Timer;
       slice = this.slice = fresh;
@@ -50,7 +56,9 @@ export class Deadlines {
         return current.controller.signal.reason === TIMED_OUT;
       },
       end: () => {
-        if ((current.inFlight -= 1) === 0) current.timer!.unref?.();
+        if ((current.inFlight -= 1) !== 0) return;
+        if (current === this.slice) current.timer!.unref?.();
+        else clearTimeout(current.timer);
       },
     };
   }
