@@ -85,7 +85,10 @@ it("leaves no process behind: esbuild's service stops once the validators are bu
     await writeValidators(await bundleSpec(), ${JSON.stringify(out)});
     const read = (file) => { try { return readFileSync(file, "utf8"); } catch { return ""; } };
     const children = readdirSync("/proc/self/task").flatMap((task) => read("/proc/self/task/" + task + "/children").split(" ").filter(Boolean));
-    console.log(JSON.stringify(children.map((pid) => read("/proc/" + pid + "/cmdline").replaceAll("\\0", " ").trim())));
+    // A zombie (state Z: exited, not yet reaped, which a loaded machine shows for a moment) or a
+    // process gone by the time its stat is read is no process left behind.
+    const running = children.filter((pid) => !["Z", undefined].includes(/\\) (\\S) /.exec(read("/proc/" + pid + "/stat"))?.[1]));
+    console.log(JSON.stringify(running.map((pid) => read("/proc/" + pid + "/cmdline").replaceAll("\\0", " ").trim())));
   `;
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
