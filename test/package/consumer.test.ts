@@ -1,6 +1,7 @@
 // What other repositories install from the packed tarball (git-install.test.ts covers a git URL).
 // Into a fresh project: type-check and run an ES consumer (node16 and bundler resolution), a
-// CommonJS one (TypeScript module node16 in a CommonJS package, run with require(esm) off), and
+// CommonJS one (TypeScript module node16 in a CommonJS package, run with require(esm) off; one
+// node16 program holds both, each file in its own package's module format), and
 // the README's vitest and Jest examples against startMockServer, its MSW example against the
 // simulator, and its operators' outage drill (the simulator and the socotra-webhooks bin).
 import { execFile, spawn } from "node:child_process";
@@ -100,14 +101,16 @@ describe("the packed package", () => {
   });
 
   it("type-checks an ES consumer under node16 and bundler resolution, and a CommonJS one under node16", async () => {
-    // All at once. node16 also checks the shipped .d.ts and .d.cts files (no skipLibCheck) and
-    // emits the JavaScript that the next tests run; bundler skips the lib check, as most setups do.
-    const configs = ["tsconfig.node16.json", "tsconfig.bundler.json", "cjs/tsconfig.json"];
+    // Both at once. The node16 program holds the ES files and cjs/ (a "type": "commonjs" package,
+    // so its files are CommonJS: imports resolve by the require condition, to the .d.cts files),
+    // checks the shipped .d.ts and .d.cts files (no skipLibCheck) and emits, beside each source,
+    // the JavaScript that the next tests run; bundler skips the lib check, as most setups do.
+    const configs = ["tsconfig.node16.json", "tsconfig.bundler.json"];
     await Promise.all(configs.map((config) => run(process.execPath, [tsc, "-p", config], { cwd: project })));
   }, 180_000);
 
   it("runs the ES consumer", async () => {
-    const { stdout } = await run(process.execPath, ["out/consumer.js"], { cwd: project });
+    const { stdout } = await run(process.execPath, ["consumer.js"], { cwd: project });
     expect(JSON.parse(stdout)).toEqual({
       firstEvent: "cancellation.create",
       notAnEvent: "policy.teleport",
@@ -120,7 +123,7 @@ describe("the packed package", () => {
   });
 
   it("runs the CommonJS consumer with require(esm) off; loading both builds of testing registers no process handler", async () => {
-    const { stdout } = await run(process.execPath, ["--no-experimental-require-module", "cjs/out/consumer.js"], { cwd: project });
+    const { stdout } = await run(process.execPath, ["--no-experimental-require-module", "cjs/consumer.js"], { cwd: project });
     expect(JSON.parse(stdout)).toEqual({
       firstEvent: "cancellation.create",
       eventTypes: 100,
@@ -150,7 +153,7 @@ describe("the packed package", () => {
   }, 120_000);
 
   it("runs the README's outage drill: diverted events resent once each by the packed socotra-webhooks bin", async () => {
-    const { stdout } = await run(process.execPath, ["out/outage-drill.js"], { cwd: project });
+    const { stdout } = await run(process.execPath, ["outage-drill.js"], { cwd: project });
     expect(stdout.trim().split("\n").at(-1)).toBe('{"delivered":20,"secondRunResent":0}');
   }, 60_000);
 
@@ -161,7 +164,7 @@ describe("the packed package", () => {
         probe.close(() => resolve(port));
       });
     });
-    const receiver = spawn(process.execPath, ["out/receiver.js"], { cwd: project, env: { ...process.env, PORT: String(port) } });
+    const receiver = spawn(process.execPath, ["receiver.js"], { cwd: project, env: { ...process.env, PORT: String(port) } });
     try {
       await new Promise<void>((resolve, reject) => {
         receiver.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
