@@ -42,4 +42,4 @@ it("type-checks src/, test/ and every TypeScript code sample of the spec with no
   const result = await promisify(execFile)(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", `${work}tsconfig.json`], { cwd: root }).catch((error) => error);
   expect(result.stdout).toBe("");
   expect(result.code ?? 0).toBe(0);
-}, 120_000);
+}, 240_000);
