@@ -117,7 +117,8 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   const timeoutMs = options.timeoutMs ?? 30_000;
   const unreachable = await probe(options.upstream, options.token, timeoutMs);
   if (unreachable !== undefined) return { calls: [], failures: [unreachable] };
-  const proxy = await startValidatingProxy({ upstream: options.upstream });
+  // As socotra-webhooks-mock: Prism loads for seconds on a busy CI machine; 30 s is too tight there.
+  const proxy = await startValidatingProxy({ upstream: options.upstream, startTimeoutMs: 90_000 });
   try {
     const client = createWebhooksClient({ baseUrl: proxy.url, token: options.token, retry: false, timeoutMs });
     const request = client.request as unknown as (method: string, path: string, init: object) => Promise<{ data?: unknown; response: Response }>;

@@ -13,7 +13,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const [mock] = await Promise.all([startMockServer({ errors: true }), buildAll({ runtimeOnly: true })]);
+  // Prism starts beside the build (tsc, tsdown): on a loaded machine that outlasts the default
+  // 30 s, so this start gets the hooks' bound.
+  const [mock] = await Promise.all([startMockServer({ errors: true, startTimeoutMs: 120_000 }), buildAll({ runtimeOnly: true })]);
   project.provide("mockUrl", mock.url);
   return () => mock.stop();
 }
