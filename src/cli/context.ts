@@ -285,6 +285,8 @@ function readPipe(fd: number, maxBytes: number, signal: AbortSignal | undefined,
       timeoutMs,
     );
     signal?.addEventListener("abort", interrupted, { once: true });
+    // An abort during the open or the stat came before the listener, which will never hear it.
+    if (signal?.aborted) return interrupted();
     pipe.on("data", (chunk: Buffer) => {
       length += chunk.length;
       if (length > maxBytes) return finish(undefined);

@@ -13,6 +13,7 @@ import type { WebhookResponse } from "../../src/index.js";
 import { parse } from "../../src/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { run } from "../../src/cli/run.js";
+import { readFileBounded } from "../../src/cli/context.js";
 import { aWebhook, cli, fakePlatform, tempDir, TOKEN } from "./harness.js";
 
 const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
@@ -45,6 +46,17 @@ describe("files that never end, never open or are not files", () => {
     const { code, stderr } = await running;
     expect(code).toBe(130);
     expect(stderr).toBe("error: interrupted\n");
+  });
+
+  it("Ctrl-C that comes while the FIFO is being opened still ends the wait (130), not the read timeout", async () => {
+    const path = fifo("token.fifo");
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const interrupt = new AbortController();
+      const reading = readFileBounded(path, 1024, { signal: interrupt.signal, timeoutMs: 5_000 });
+      // The open and the stat run on libuv's pool: this abort lands between the first check and the read.
+      setImmediate(() => interrupt.abort());
+      await expect(reading).rejects.toMatchObject({ message: "interrupted", exitCode: 130 });
+    }
   });
 
   it("a FIFO that delivers the token works; one that never ends stops at the size limit", async () => {
