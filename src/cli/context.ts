@@ -110,6 +110,7 @@ export class Context {
         };
         signal.addEventListener("abort", finish, { once: true });
         stream.once!("drain", finish);
+        if (signal.aborted) finish();
       });
       if (signal.aborted) throw new CliError("interrupted", 130);
     }
@@ -195,6 +196,7 @@ async function firstLine(input: InputStream, signal: AbortSignal, waitMs: number
     lines.close();
   }, waitMs);
   signal.addEventListener("abort", stop, { once: true });
+  if (signal.aborted) stop();
   try {
     for await (const line of lines) return line.slice(0, 100);
     return timedOut ? undefined : "";

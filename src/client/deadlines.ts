@@ -69,6 +69,7 @@ export class Deadlines {
     const timer = setTimeout(() => controller.abort(TIMED_OUT), this.timeoutMs);
     const forward = () => controller.abort(userSignal!.reason);
     userSignal?.addEventListener("abort", forward, { once: true });
+    if (userSignal?.aborted) forward();
     return {
       signal: controller.signal,
       get timedOut() {
