@@ -1,7 +1,7 @@
 // The node:http and Express form. The body is collected with 'data'/'end' listeners and, when the
 // handlers are synchronous, answered in the same tick: no async iteration or promise per request.
 // A request's state is one object, which is also its entry in the body-deadline list: per request,
-// two listener closures (as in a bare server) and no timer, clock read or hash-set entry.
+// three listener closures ('data', 'end', 'close') and no timer, clock read or hash-set entry.
 import { ACCEPTED, BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
 import { BodyDeadline, Chunks } from "./body.js";
 import { coreOf, type ReceiverCore, type WebhookReceiver } from "./core.js";
@@ -84,6 +84,14 @@ class NodeDelivery extends BodyDeadline {
     send(this.res, answer, true);
   }
 
+  /** The request closed before its end (the peer went away mid-body): nothing to answer, nothing to keep. */
+  gone(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.core.deadlines.delete(this);
+    this.first = this.more = undefined;
+  }
+
   data(chunk: Uint8Array | string): void {
     if (this.settled) return;
     // Text, if something called req.setEncoding() before the receiver got the request.
@@ -138,11 +146,13 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
       if (early !== undefined) return send(res, early, !req.readableEnded);
       if (req.readableEnded) return req.body === undefined ? send(res, BODY_ALREADY_READ, false) : reply(res, core.fromParsed(req.body));
       const delivery = new NodeDelivery(core, req, res);
-      // A peer that goes away mid-body is found by the deadline too (no 'error' listener needed):
-      // its entry expires and the answer goes nowhere.
       deadlines.add(delivery);
       req.on("data", (chunk: Uint8Array | string) => delivery.data(chunk));
       req.on("end", () => delivery.end());
+      // A peer that goes away mid-body lets go of its body at once, not at its deadline: else a
+      // peer that sends most of maxBytes and disconnects, over and over, has the server hold
+      // bodyTimeoutMs worth of them while it holds no connection at all.
+      req.on("close", () => delivery.gone());
     } catch (error) {
       core.report(error);
       send(res, RECEIVER_FAILED, true);

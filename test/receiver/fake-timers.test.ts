@@ -22,7 +22,7 @@ function stalled(handler: ReturnType<typeof createNodeHandler>) {
   };
   handler(req, res);
   req.emit("data", Buffer.from('{"id":'));
-  return { res, answered };
+  return { req, res, answered };
 }
 
 describe("body deadlines under a user's fake timers", () => {
@@ -45,5 +45,16 @@ describe("body deadlines under a user's fake timers", () => {
     const { answered } = stalled(handler);
     expect(await answered).toBe(408); // bounded by the test timeout; was never answered
     expect(left.res.headersSent).toBe(true); // and the one left behind is let go too
+  });
+
+  it("lets go at once of a request that closes before its end (a peer gone mid-body): no deadline left, nothing answered later", () => {
+    vi.useFakeTimers();
+    const { req, res } = stalled(createNodeHandler(createWebhookReceiver({ bodyTimeoutMs: 1000 })));
+    req.emit("data", Buffer.alloc(4096)); // a second chunk: the body is held in parts
+    req.emit("close");
+    vi.advanceTimersByTime(125); // one sweep: it finds the list empty and stops
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(2000);
+    expect(res.headersSent).toBe(false);
   });
 });
