@@ -38,6 +38,8 @@ export abstract class BodyDeadline {
   next: BodyDeadline | undefined = undefined;
   /** The time of the first sweep after this entry was listed (-1 before it): it was listed no later. */
   stamp = -1;
+  /** The count of that sweep. */
+  tick = 0;
   listed = false;
   /** Ends the read with its timeout answer; called at most once, by the sweep. */
   abstract expire(): void;
@@ -55,15 +57,26 @@ class CallbackDeadline extends BodyDeadline {
 /**
  * Body deadlines for all requests in flight, on one interval timer (every eighth of the timeout)
  * instead of a timer per request: a doubly linked list in listing order. Each sweep stamps the
- * entries listed since the previous one with its time, and expires those stamped at least
- * `timeoutMs` ago: never before the timeout (the stamp is no earlier than the listing), and within
- * 1.25 x bodyTimeoutMs when the timer runs on time. The timer stops when the list is empty.
+ * entries listed since the previous one with its time and its count, and expires those stamped at
+ * least `timeoutMs` ago: never before the timeout (the stamp is no earlier than the listing), and
+ * within 1.25 x bodyTimeoutMs when the timer runs on time. An entry stamped enough sweeps ago
+ * expires too, whatever the clock says: a test's fake setInterval drives the deadlines even where
+ * performance.now is not faked (node:test's mock timers, vitest 3's default). The timer stops when
+ * the list is empty, and is made again when the global setInterval changed (fake timers installed
+ * or uninstalled: the old one may never run again).
  */
 export function bodyDeadlines(timeoutMs: number) {
   let head: BodyDeadline | undefined;
   let tail: BodyDeadline | undefined;
   let sweeper: ReturnType<typeof setInterval> | undefined;
+  // The setInterval and clearInterval the sweeper was made with.
+  let armedWith: typeof setInterval | undefined;
+  let disarm: typeof clearInterval = clearInterval;
+  let ticks = 0;
   const period = Math.max(1, Math.floor(timeoutMs / 8));
+  // Sweeps after the stamping one that span the timeout, plus one: a timer may run up to a
+  // millisecond early by a finer clock, so a whole period more is waited (at most 1.25x on time).
+  const expiryTicks = Math.ceil(timeoutMs / period) + 1;
 
   function remove(entry: BodyDeadline): void {
     if (!entry.listed) return;
@@ -79,8 +92,9 @@ export function bodyDeadlines(timeoutMs: number) {
 
   function sweep(): void {
     const now = performance.now();
+    ticks += 1;
     // Stamped entries precede unstamped ones, oldest first.
-    while (head !== undefined && head.stamp >= 0 && now - head.stamp >= timeoutMs) {
+    while (head !== undefined && head.stamp >= 0 && (now - head.stamp >= timeoutMs || ticks - head.tick >= expiryTicks)) {
       const entry = head;
       remove(entry);
       try {
@@ -89,9 +103,12 @@ export function bodyDeadlines(timeoutMs: number) {
         // An answer that cannot be written (the peer is gone) must not stop the sweep or the process.
       }
     }
-    for (let entry = tail; entry !== undefined && entry.stamp < 0; entry = entry.prev) entry.stamp = now;
+    for (let entry = tail; entry !== undefined && entry.stamp < 0; entry = entry.prev) {
+      entry.stamp = now;
+      entry.tick = ticks;
+    }
     if (head === undefined) {
-      clearInterval(sweeper);
+      disarm(sweeper);
       sweeper = undefined;
     }
   }
@@ -105,7 +122,10 @@ export function bodyDeadlines(timeoutMs: number) {
     if (tail === undefined) head = entry;
     else tail.next = entry;
     tail = entry;
-    if (sweeper === undefined) {
+    if (sweeper === undefined || armedWith !== setInterval) {
+      if (sweeper !== undefined) disarm(sweeper);
+      armedWith = setInterval;
+      disarm = clearInterval;
       sweeper = setInterval(sweep, period);
       (sweeper as { unref?: () => void }).unref?.();
     }

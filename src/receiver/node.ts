@@ -1,8 +1,8 @@
 // The node:http and Express form. The body is collected with 'data'/'end' listeners and, when the
 // handlers are synchronous, answered in the same tick: no async iteration or promise per request.
 // A request's state is one object, which is also its entry in the body-deadline list: per request,
-// two listener closures (as in a bare server) and no timer, clock read or hash-set entry.
-import { ACCEPTED, BODY_ALREADY_READ, BODY_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
+// three listener closures ('data', 'end', 'close') and no timer, clock read or hash-set entry.
+import { ACCEPTED, BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
 import { BodyDeadline, Chunks } from "./body.js";
 import { coreOf, type ReceiverCore, type WebhookReceiver } from "./core.js";
 
@@ -11,6 +11,8 @@ export interface NodeRequestLike {
   method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   readableEnded: boolean;
+  /** What req.setEncoding() set (node normalizes it: "utf8", "latin1", "hex"...), if anything did. */
+  readableEncoding?: string | null;
   /** Set by body-parsing middleware such as express.json() or express.raw(). */
   body?: unknown;
   on(event: string, listener: (...args: any[]) => void): unknown;
@@ -28,6 +30,16 @@ export interface NodeResponseLike {
 const first = (value: string | string[] | undefined) => (typeof value === "string" || value === undefined ? value : value[0]);
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
+// Text in these encodings turns back into the bytes that were sent; in others (ascii drops each
+// byte's high bit, utf16le an odd last byte) it does not, and the body is refused as unreadable.
+const REVERSIBLE = new Set(["latin1", "hex", "base64", "base64url"]);
+
+/** The bytes of a chunk a decoder made text (utf8 re-encodes; others go back through Buffer). */
+function bytesOf(text: string, encoding: string | null | undefined): Uint8Array | undefined {
+  if (encoding === undefined || encoding === null || encoding === "utf8" || encoding === "utf-8") return encoder.encode(text);
+  const buffer = (globalThis as { Buffer?: { from(text: string, encoding: string): Uint8Array } }).Buffer;
+  return buffer !== undefined && REVERSIBLE.has(encoding) ? buffer.from(text, encoding) : undefined;
+}
 
 function send(res: NodeResponseLike, answer: ReceiverAnswer, close: boolean): void {
   if (res.headersSent) return;
@@ -72,10 +84,22 @@ class NodeDelivery extends BodyDeadline {
     send(this.res, answer, true);
   }
 
+  /** The request closed before its end (the peer went away mid-body): nothing to answer, nothing to keep. */
+  gone(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.core.deadlines.delete(this);
+    this.first = this.more = undefined;
+  }
+
   data(chunk: Uint8Array | string): void {
     if (this.settled) return;
     // Text, if something called req.setEncoding() before the receiver got the request.
-    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    const bytes = typeof chunk === "string" ? bytesOf(chunk, this.req.readableEncoding) : chunk;
+    if (bytes === undefined) {
+      this.core.deadlines.delete(this);
+      return this.stop(BODY_UNREADABLE);
+    }
     const size = this.size + bytes.byteLength;
     if (size > this.core.maxBytes) {
       this.core.deadlines.delete(this);
@@ -122,11 +146,13 @@ export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestL
       if (early !== undefined) return send(res, early, !req.readableEnded);
       if (req.readableEnded) return req.body === undefined ? send(res, BODY_ALREADY_READ, false) : reply(res, core.fromParsed(req.body));
       const delivery = new NodeDelivery(core, req, res);
-      // A peer that goes away mid-body is found by the deadline too (no 'error' listener needed):
-      // its entry expires and the answer goes nowhere.
       deadlines.add(delivery);
       req.on("data", (chunk: Uint8Array | string) => delivery.data(chunk));
       req.on("end", () => delivery.end());
+      // A peer that goes away mid-body lets go of its body at once, not at its deadline: else a
+      // peer that sends most of maxBytes and disconnects, over and over, has the server hold
+      // bodyTimeoutMs worth of them while it holds no connection at all.
+      req.on("close", () => delivery.gone());
     } catch (error) {
       core.report(error);
       send(res, RECEIVER_FAILED, true);

@@ -174,6 +174,44 @@ describe("the node form", () => {
     expect(seen).toEqual(["émilie-ü"]);
   });
 
+  it("reads a body decoded by req.setEncoding() as the bytes that were sent, also with a character split between chunks", async () => {
+    const withAccents = JSON.stringify({ ...delivery, username: "émilie-ü" });
+    for (const encoding of ["utf8", "latin1", "hex", "base64"] as const) {
+      const seen: unknown[] = [];
+      await withServer(
+        // Exactly maxBytes: the bytes counted are the bytes sent, however the decoder split them.
+        createNodeHandler(createWebhookReceiver({ maxBytes: Buffer.byteLength(withAccents) }).on("*", (event) => void seen.push(event.username))),
+        async (port) => {
+          // Split inside "é": the decoder holds the odd byte (or base64 group) until the next chunk.
+          const bytes = Buffer.from(withAccents);
+          const cut = bytes.indexOf(0xc3) + 1;
+          const sent = open(port, head(bytes.length));
+          sent.socket.write(bytes.subarray(0, cut));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          sent.socket.write(bytes.subarray(cut));
+          expect(statusOf(await sent.answer)).toBe("HTTP/1.1 200 OK");
+          sent.socket.destroy();
+        },
+        (req) => req.setEncoding(encoding),
+      );
+      expect([encoding, seen]).toEqual([encoding, ["émilie-ü"]]);
+    }
+  });
+
+  it("answers 400 for a body decoded by req.setEncoding() in an encoding that loses bytes (ascii), runs no handler", async () => {
+    let ran = false;
+    await withServer(
+      createNodeHandler(createWebhookReceiver().on("*", () => void (ran = true))),
+      async (port) => {
+        const body = JSON.stringify({ ...delivery, username: "émilie" });
+        const sent = open(port, `${head(Buffer.byteLength(body))}${body}`);
+        expect(statusOf(await sent.answer)).toBe("HTTP/1.1 400 Bad Request");
+      },
+      (req) => req.setEncoding("ascii"),
+    );
+    expect(ran).toBe(false);
+  });
+
   it("answers 400 when something else read the body and left nothing", async () => {
     const handler = createNodeHandler(createWebhookReceiver());
     const server = createServer(async (req, res) => {
