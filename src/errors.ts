@@ -63,7 +63,8 @@ export class WebhooksRequestError extends WebhooksContractError {
     readonly parameter: string | null,
     /** The rule it broke, e.g. `minLength`, `dot-segment`, `required`, `operation`. */
     readonly rule: string,
-    detail: string,
+    /** What is wrong, without the operation and parameter (`must be at least 1 character(s) long`). */
+    readonly detail: string,
   ) {
     super(`${method} ${path}: ${parameter === null ? "" : `\`${parameter}\` `}${detail}; nothing was sent`);
   }

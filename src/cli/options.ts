@@ -51,14 +51,6 @@ export function table(header: readonly string[], rows: readonly (readonly unknow
   return cells.map((row) => row.map((text, column) => (column === row.length - 1 ? text : text.padEnd(widths[column]!))).join("  ")).join("\n") + "\n";
 }
 
-/** The detail of a client's refusal, without its `METHOD path: \`parameter\`` prefix and `; nothing was sent`. */
-function detailOf(error: WebhooksRequestError): string {
-  const prefix = `${error.method} ${error.path}: ${error.parameter === null ? "" : `\`${error.parameter}\` `}`;
-  const suffix = "; nothing was sent";
-  const { message } = error;
-  return message.startsWith(prefix) && message.endsWith(suffix) ? message.slice(prefix.length, -suffix.length) : message;
-}
-
 /**
  * Why `value` cannot be the path parameter `parameter` of `operationId`, as the detail and the rule
  * (`must be at least 1 character(s) long (rule: minLength)`), or undefined. The client's own check
@@ -75,7 +67,7 @@ export function pathParameterProblem(operationId: string, parameter: string, val
     return undefined;
   } catch (error) {
     if (!(error instanceof WebhooksRequestError)) throw error;
-    return `${detailOf(error)} (rule: ${error.rule})`;
+    return `${error.detail} (rule: ${error.rule})`;
   }
 }
 
