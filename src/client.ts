@@ -110,6 +110,8 @@ interface Policy {
   maxDelayMs: number;
 }
 
+const backoff = (policy: Policy, tries: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries);
+
 /**
  * One call: refuses bad parameters before anything is sent, then runs attempts, each a whole
  * openapi-fetch call (nothing to clone), with its timeout, retrying only the operations the spec
@@ -122,7 +124,6 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
   const userSignal = init?.signal ?? undefined;
   if (userSignal?.aborted) throw userSignal.reason;
   const retries = operation.entry.idempotent ? policy.retries : 0;
-  const backoff = (tries: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries);
   // A caller's signal, or a body read after the call returns (parseAs "stream"), needs a controller of its own.
   const own = userSignal !== undefined || init?.parseAs === "stream";
   for (let tries = 0; ; tries += 1) {
@@ -142,14 +143,14 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
       // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS).
       if (!(error instanceof TypeError)) throw error;
       if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
-      await wait(backoff(tries), userSignal);
+      await wait(backoff(policy, tries), userSignal);
       continue;
     } finally {
       deadline.end();
     }
     result.violations = contractViolations(result.response);
     if (tries >= retries || !RETRY_STATUSES.has(result.response.status)) return result;
-    await wait(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(tries)), userSignal);
+    await wait(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(policy, tries)), userSignal);
   }
 }
 

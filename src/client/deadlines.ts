@@ -28,6 +28,26 @@ export interface AttemptSignal {
   end(): void;
 }
 
+/** An attempt's share of a slice: a class, so that an attempt costs one small object. */
+class SharedAttempt implements AttemptSignal {
+  readonly signal: AbortSignal;
+
+  constructor(
+    private readonly deadlines: Deadlines,
+    private readonly slice: Slice,
+  ) {
+    this.signal = slice.controller.signal;
+  }
+
+  get timedOut(): boolean {
+    return this.signal.reason === TIMED_OUT;
+  }
+
+  end(): void {
+    this.deadlines.release(this.slice);
+  }
+}
+
 export class Deadlines {
   private slice: Slice | undefined;
   private readonly width: number;
@@ -49,18 +69,14 @@ export class Deadlines {
     slice.uses += 1;
     // Only a slice with attempts in flight keeps the process alive.
     if ((slice.inFlight += 1) === 1) slice.timer!.ref?.();
-    const current = slice;
-    return {
-      signal: current.controller.signal,
-      get timedOut() {
-        return current.controller.signal.reason === TIMED_OUT;
-      },
-      end: () => {
-        if ((current.inFlight -= 1) !== 0) return;
-        if (current === this.slice) current.timer!.unref?.();
-        else clearTimeout(current.timer);
-      },
-    };
+    return new SharedAttempt(this, slice);
+  }
+
+  /** An attempt of `slice` has ended. */
+  release(slice: Slice): void {
+    if ((slice.inFlight -= 1) !== 0) return;
+    if (slice === this.slice) slice.timer!.unref?.();
+    else clearTimeout(slice.timer);
   }
 
   /** An attempt's own controller and timer, following the caller's signal: for calls that bring one. */
