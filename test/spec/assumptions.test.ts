@@ -127,8 +127,26 @@ describe("what the platform documents is carried where a reader needs it", () =>
     }
   });
 
-  it("that a transactionId may name several diverted events, where the diverted operations take it", () => {
-    expect(spec.components.parameters.TransactionId.description).toMatch(/several events/);
+  it("that a transactionId may name several diverted events, as documented, where the diverted operations take it", () => {
+    const diverted = (path: string, method: string): string => spec.paths[path][method].description;
+    for (const text of [
+      spec.components.parameters.TransactionId.description,
+      diverted("/webhooks/{name}/diverted/{transactionId}", "delete"),
+      diverted("/webhooks/{name}/diverted/{transactionId}/resend", "post"),
+    ]) {
+      expect(unmarked(text)).toMatch(/several events/);
+      expect(links(text)).toContain(eventStream);
+    }
+  });
+
+  it("no inference from a field's name outside an assumption", () => {
+    // The reference gives these fields' names and types only.
+    expect(unmarked(spec.components.schemas.WebhookResponse.properties.suspendedTimestamp.description)).not.toMatch(/suspended/);
+    expect(unmarked(spec.components.schemas.FailureMessage.properties.webhookName.description)).not.toMatch(/failed/);
+    expect(unmarked(spec.components.schemas.EventStreamWebhookSuspendedData.properties.webhookName.description)).not.toMatch(/suspended/);
+    // The reference names no result type for PUT /webhooks; the Sources do not either.
+    expect(unmarked(spec.paths["/webhooks"].put.description)).not.toMatch(/shows a WebhookResponse/);
+    expect(unmarked(spec.paths["/webhooks"].put.responses["200"].description)).not.toMatch(/as stored/);
   });
 });
 
