@@ -264,7 +264,7 @@ export interface components {
             name: string;
             /** @description The name of an External Service Integration; 1 to 1024 characters (a generous bound of this contract). *Assumption (not documented):* the integration that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
-            /** @description A human-readable name for the webhook. At most 1024 characters (a generous bound of this contract). */
+            /** @description At most 1024 characters (a generous bound of this contract). *Assumption (not documented):* a human-readable name for the webhook, as the name suggests. */
             displayName?: string;
             /** @description *Assumption (not documented):* whether the webhook delivers events, as the name suggests. */
             enabled?: boolean;
@@ -321,7 +321,7 @@ export interface components {
             suspendedTimestamp?: components["schemas"]["Timestamp"];
             /** @description The name of an External Service Integration. *Assumption (not documented):* the one that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
-            /** @description A human-readable name for the webhook. */
+            /** @description *Assumption (not documented):* a human-readable name for the webhook, as the name suggests. */
             displayName?: string;
         };
         /**
@@ -400,7 +400,7 @@ export interface components {
             data: components["schemas"]["EventStreamData"];
             /** @description The transaction the event belongs to; several events can share it, as one API request can raise several ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). *Assumption (not documented):* if this delivery fails under `mode: divert`, it is the `transactionId` that names the diverted event in resend and delete (inferred from those operations). */
             transactionId: string;
-            /** @description The event type, which also identifies the subtype of `data` ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). The reference types it as a plain string; its values today are WebhookEventType's. Do not reject a delivery whose type you do not know. */
+            /** @description The event type, which also identifies the subtype of `data` ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). The reference types it as a plain string. *Assumption (not documented):* its values are WebhookEventType's, the event types a webhook subscribes to; do not reject a delivery whose type you do not know. */
             type: string;
             /** @description The user who initiated the event ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). */
             username: string;

@@ -144,6 +144,10 @@ describe("what the platform documents is carried where a reader needs it", () =>
     expect(unmarked(spec.components.schemas.WebhookResponse.properties.suspendedTimestamp.description)).not.toMatch(/suspended/);
     expect(unmarked(spec.components.schemas.FailureMessage.properties.webhookName.description)).not.toMatch(/failed/);
     expect(unmarked(spec.components.schemas.EventStreamWebhookSuspendedData.properties.webhookName.description)).not.toMatch(/suspended/);
+    expect(unmarked(spec.components.schemas.WebhookRequest.properties.displayName.description)).not.toMatch(/human-readable/);
+    expect(unmarked(spec.components.schemas.WebhookResponse.properties.displayName.description)).not.toMatch(/human-readable/);
+    // The reference types a delivery's `type` as a plain string, with no enum.
+    expect(unmarked(spec.components.schemas.WebhookPayload.properties.type.description)).not.toMatch(/WebhookEventType/);
     // The reference names no result type for PUT /webhooks; the Sources do not either.
     expect(unmarked(spec.paths["/webhooks"].put.description)).not.toMatch(/shows a WebhookResponse/);
     expect(unmarked(spec.paths["/webhooks"].put.responses["200"].description)).not.toMatch(/as stored/);
