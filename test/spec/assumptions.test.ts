@@ -139,6 +139,19 @@ describe("what the platform documents is carried where a reader needs it", () =>
     }
   });
 
+  it("the guide's list of declared error statuses is true of every operation", () => {
+    expect(guide).toMatch(/declares 401, 403 and 500 on every management operation, 400 on each that takes a\s+parameter or a body, and 404 where a name or transaction id is looked up/);
+    for (const [path, item] of Object.entries(spec.paths as Json)) {
+      for (const [method, operation] of Object.entries(item as Json)) {
+        if (method === "parameters") continue;
+        const statuses = Object.keys(operation.responses).sort();
+        const takesInput = path.includes("{") || operation.parameters?.length > 0 || operation.requestBody !== undefined;
+        const expected = ["200", "401", "403", "500", ...(takesInput ? ["400"] : []), ...(path.includes("{") ? ["404"] : [])].sort();
+        expect(statuses, `${method.toUpperCase()} ${path}`).toEqual(expected);
+      }
+    }
+  });
+
   it("no inference from a field's name outside an assumption", () => {
     // The reference gives these fields' names and types only.
     expect(unmarked(spec.components.schemas.WebhookResponse.properties.suspendedTimestamp.description)).not.toMatch(/suspended/);
