@@ -14,7 +14,7 @@ export interface paths {
         get: operations["listWebhooks"];
         /**
          * Create or Update a Webhook
-         * @description Creates the webhook named in the body, or updates it when a webhook with that name exists. The webhook notifies its integration (`integrationName`, an External Service Integration of type `webhook` that an administrator creates first with the Integrations API) of the listed event types. The reference does not name this operation's result type; the [Webhooks feature guide](https://docs.socotra.com/production/tooling/webhooks.html) shows a WebhookResponse after it.
+         * @description Creates the webhook named in the body, or updates it when a webhook with that name exists. The webhook notifies its integration (`integrationName`, an External Service Integration of type `webhook` that an administrator creates first with the Integrations API) of the listed event types. The reference does not name this operation's result type. *Assumption (not documented):* it answers the webhook as stored (WebhookResponse), as the single-webhook reads do.
          */
         put: operations["createOrUpdateWebhook"];
         post?: never;
@@ -117,7 +117,7 @@ export interface paths {
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* which of them the operation then acts on: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -129,7 +129,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a diverted event
-         * @description Deletes a diverted event, named by the webhook and its `transactionId`. The reference marks the result `void`: the answer has no body. *Assumption (not documented):* the event is discarded without being delivered; the status code is modelled as 200 (treat any 2xx as success); and as one transaction can raise several events, a `transactionId` may not name one diverted event alone: which of them this deletes is not documented.
+         * @description Deletes a diverted event, named by the webhook and its `transactionId`. The reference marks the result `void`: the answer has no body. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* the event is discarded without being delivered; the status code is modelled as 200 (treat any 2xx as success); and which of a transaction's events this deletes.
          */
         delete: operations["deleteDivertedEvent"];
         options?: never;
@@ -148,7 +148,7 @@ export interface paths {
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* which of them the operation then acts on: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -159,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Resend a diverted event
-         * @description Resends a diverted event, named by the webhook and its `transactionId`, to the webhook's integration. This contract treats it as not idempotent: called twice, it may deliver the event twice, so clients must not retry it blindly. The reference marks the result `void`: the answer has no body. *Assumption (not documented):* the status code is modelled as 200 (treat any 2xx as success); whether the event stays diverted after a resend, and what a failed resend does, are not documented; and as one transaction can raise several events, a `transactionId` may not name one diverted event alone: which of them this resends is not documented, so check the listed events (`eventId`, `eventType`) first.
+         * @description Resends a diverted event, named by the webhook and its `transactionId`, to the webhook's integration. This contract treats it as not idempotent: called twice, it may deliver the event twice, so clients must not retry it blindly. The reference marks the result `void`: the answer has no body. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* the status code is modelled as 200 (treat any 2xx as success); whether the event stays diverted after a resend, and what a failed resend does, are not documented; and which of a transaction's events this resends, so check the listed events (`eventId`, `eventType`) first.
          */
         post: operations["resendDivertedEvent"];
         delete?: never;
@@ -264,7 +264,7 @@ export interface components {
             name: string;
             /** @description The name of an External Service Integration; 1 to 1024 characters (a generous bound of this contract). *Assumption (not documented):* the integration that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
-            /** @description A human-readable name for the webhook. At most 1024 characters (a generous bound of this contract). */
+            /** @description At most 1024 characters (a generous bound of this contract). *Assumption (not documented):* a human-readable name for the webhook, as the name suggests. */
             displayName?: string;
             /** @description *Assumption (not documented):* whether the webhook delivers events, as the name suggests. */
             enabled?: boolean;
@@ -317,11 +317,11 @@ export interface components {
             retryStrategy: components["schemas"]["RetryStrategy"];
             /** @description Whether the webhook is suspended; `PATCH /webhooks/{name}/unsuspend` enables a suspended webhook. *Assumption (not documented):* the platform suspends a webhook after a failed delivery under `mode: suspend`. */
             suspended: boolean;
-            /** @description When the webhook was suspended, in epoch milliseconds as a string. */
+            /** @description A `timestamp`, in epoch milliseconds as a digit string. *Assumption (not documented):* when the webhook was suspended, inferred from the name. */
             suspendedTimestamp?: components["schemas"]["Timestamp"];
             /** @description The name of an External Service Integration. *Assumption (not documented):* the one that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
-            /** @description A human-readable name for the webhook. */
+            /** @description *Assumption (not documented):* a human-readable name for the webhook, as the name suggests. */
             displayName?: string;
         };
         /**
@@ -398,9 +398,9 @@ export interface components {
             /** @description The event's `timestamp`, in epoch milliseconds as a digit string (the API reference's `timestamp` type). The platform's own sample receiver types it as a number of milliseconds; a receiver that accepts both is the safest. *Assumption (not documented):* it is when the event was raised. */
             timestamp: components["schemas"]["Timestamp"];
             data: components["schemas"]["EventStreamData"];
-            /** @description The transaction the event belongs to. *Assumption (not documented):* several events can share it, and if this delivery fails under `mode: divert` it is the `transactionId` that names the diverted event in resend and delete (inferred from those operations). */
+            /** @description The transaction the event belongs to; several events can share it, as one API request can raise several ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). *Assumption (not documented):* if this delivery fails under `mode: divert`, it is the `transactionId` that names the diverted event in resend and delete (inferred from those operations). */
             transactionId: string;
-            /** @description The event type, which also identifies the subtype of `data` ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). The reference types it as a plain string; its values today are WebhookEventType's. Do not reject a delivery whose type you do not know. */
+            /** @description The event type, which also identifies the subtype of `data` ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). The reference types it as a plain string. *Assumption (not documented):* its values are WebhookEventType's, the event types a webhook subscribes to; do not reject a delivery whose type you do not know. */
             type: string;
             /** @description The user who initiated the event ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). */
             username: string;
@@ -427,7 +427,7 @@ export interface components {
             expectedStatus: string;
             /** @description A URL. *Assumption (not documented):* the URL the failed delivery was sent to. */
             url: string;
-            /** @description The webhook whose delivery failed. The API reference gives this field the type `object`, while every other `webhookName` is a string; this contract keeps what the reference says. *Assumption (not documented):* its fields, and whether the platform sends an object or a string here. */
+            /** @description The API reference gives this field the type `object`, while every other `webhookName` is a string; this contract keeps what the reference says. *Assumption (not documented):* it names the webhook whose delivery failed; its fields, and whether the platform sends an object or a string here. */
             webhookName: {
                 [key: string]: unknown;
             };
@@ -486,7 +486,7 @@ export interface components {
             event: components["schemas"]["WebhookEventType"];
             /** @description An integration's name. *Assumption (not documented):* the integration the failed delivery was sent to. */
             integrationName: string;
-            /** @description The webhook's name (the suspended webhook). */
+            /** @description A webhook's name. *Assumption (not documented):* the webhook that was suspended. */
             webhookName: string;
         };
         /**
@@ -536,7 +536,7 @@ export interface components {
             data: components["schemas"]["EventStreamData"];
             /** @description The event's identifier. *Assumption (not documented):* the same value as the `id` of its delivery envelope (WebhookPayload), inferred from the names. */
             eventId: string;
-            /** @description The transaction the event belongs to; resend and delete take it as their path parameter. *Assumption (not documented):* one transaction can raise several events, so it may not name this event alone. */
+            /** @description The transaction the event belongs to; resend and delete take it as their path parameter. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so it may not name this event alone. */
             transactionId: string;
             /** @description The user who initiated the event ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)). */
             username?: string;
@@ -644,7 +644,7 @@ export interface components {
          */
         WebhookName: string;
         /**
-         * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
+         * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* which of them the operation then acts on: check the listed events (`eventId`, `eventType`) first.
          * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
          */
         TransactionId: string;
@@ -727,7 +727,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The webhook as stored. *Assumption (not documented):* the status code; the reference names none, and this contract models success as 200. */
+            /** @description The webhook. *Assumption (not documented):* the result type and the status code (this contract models them as WebhookResponse, the webhook as stored, and 200); the reference names neither. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -886,7 +886,7 @@ export interface operations {
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* which of them the operation then acts on: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];
@@ -920,7 +920,7 @@ export interface operations {
                  */
                 name: components["parameters"]["WebhookName"];
                 /**
-                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. *Assumption (not documented):* one transaction can raise several events, so a `transactionId` may not name one diverted event alone, and which of them the operation then acts on is not documented: check the listed events (`eventId`, `eventType`) first.
+                 * @description The `transactionId` of the diverted event, as listed by `GET /webhooks/{name}/diverted`. 1 to 1024 characters is this contract's generous bound. One API request can raise several events ([event stream guide](https://docs.socotra.com/production/data/event-stream.html)), so a `transactionId` may not name one diverted event alone. *Assumption (not documented):* which of them the operation then acts on: check the listed events (`eventId`, `eventType`) first.
                  * @example 0c5b9a7e-1f2d-4e3a-9b8c-7d6e5f4a3b2c
                  */
                 transactionId: components["parameters"]["TransactionId"];

@@ -133,7 +133,7 @@ export function planCommands(ctx: Context): Command[] {
   example(plan, "$ socotra-webhooks plan webhooks/*.yaml");
   plan.addHelpText("after", DEFINITION_HELP);
 
-  const apply = withConnection(new Command("apply").description("create or update the webhooks the files define (PUT creates or replaces)").argument("<files...>", "definition files (YAML or JSON)")).action(
+  const apply = withConnection(new Command("apply").description("create or update the webhooks the files define (a PUT per webhook that differs; fields a file omits are sent back as read)").argument("<files...>", "definition files (YAML or JSON)")).action(
     async (files: string[], options: ConnectionOptions) => {
       const definitions = await loadDefinitions(ctx, files);
       const { client } = await ctx.client(options);

@@ -182,6 +182,12 @@ describe("usage", () => {
     }
   });
 
+  it("help states no undocumented platform behaviour: apply does not claim that PUT replaces", async () => {
+    const { stdout } = await cli(["--help"]);
+    expect(stdout).not.toMatch(/replaces/);
+    expect(stdout.replace(/\s+/g, " ")).toMatch(/fields a file omits are sent back as read/);
+  });
+
   it("bad usage exits 2 with the reason: unknown command, missing argument, bad numbers, bad base URL", async () => {
     const cases: [string[], RegExp][] = [
       [["lst"], /unknown command 'lst'/],

@@ -127,8 +127,43 @@ describe("what the platform documents is carried where a reader needs it", () =>
     }
   });
 
-  it("that a transactionId may name several diverted events, where the diverted operations take it", () => {
-    expect(spec.components.parameters.TransactionId.description).toMatch(/several events/);
+  it("that a transactionId may name several diverted events, as documented, where the diverted operations take it", () => {
+    const diverted = (path: string, method: string): string => spec.paths[path][method].description;
+    for (const text of [
+      spec.components.parameters.TransactionId.description,
+      diverted("/webhooks/{name}/diverted/{transactionId}", "delete"),
+      diverted("/webhooks/{name}/diverted/{transactionId}/resend", "post"),
+    ]) {
+      expect(unmarked(text)).toMatch(/several events/);
+      expect(links(text)).toContain(eventStream);
+    }
+  });
+
+  it("the guide's list of declared error statuses is true of every operation", () => {
+    expect(guide).toMatch(/declares 401, 403 and 500 on every management operation, 400 on each that takes a\s+parameter or a body, and 404 where a name or transaction id is looked up/);
+    for (const [path, item] of Object.entries(spec.paths as Json)) {
+      for (const [method, operation] of Object.entries(item as Json)) {
+        if (method === "parameters") continue;
+        const statuses = Object.keys(operation.responses).sort();
+        const takesInput = path.includes("{") || operation.parameters?.length > 0 || operation.requestBody !== undefined;
+        const expected = ["200", "401", "403", "500", ...(takesInput ? ["400"] : []), ...(path.includes("{") ? ["404"] : [])].sort();
+        expect(statuses, `${method.toUpperCase()} ${path}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("no inference from a field's name outside an assumption", () => {
+    // The reference gives these fields' names and types only.
+    expect(unmarked(spec.components.schemas.WebhookResponse.properties.suspendedTimestamp.description)).not.toMatch(/suspended/);
+    expect(unmarked(spec.components.schemas.FailureMessage.properties.webhookName.description)).not.toMatch(/failed/);
+    expect(unmarked(spec.components.schemas.EventStreamWebhookSuspendedData.properties.webhookName.description)).not.toMatch(/suspended/);
+    expect(unmarked(spec.components.schemas.WebhookRequest.properties.displayName.description)).not.toMatch(/human-readable/);
+    expect(unmarked(spec.components.schemas.WebhookResponse.properties.displayName.description)).not.toMatch(/human-readable/);
+    // The reference types a delivery's `type` as a plain string, with no enum.
+    expect(unmarked(spec.components.schemas.WebhookPayload.properties.type.description)).not.toMatch(/WebhookEventType/);
+    // The reference names no result type for PUT /webhooks; the Sources do not either.
+    expect(unmarked(spec.paths["/webhooks"].put.description)).not.toMatch(/shows a WebhookResponse/);
+    expect(unmarked(spec.paths["/webhooks"].put.responses["200"].description)).not.toMatch(/as stored/);
   });
 });
 
