@@ -456,7 +456,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   function divert(stored: StoredWebhook, payload: WebhookPayload, body: string): boolean {
-    if (stored.diverted.has(payload.id)) return true;
+    // A resent event that fails again is already there; another event with its id cannot be kept under it.
+    const held = stored.diverted.get(payload.id);
+    if (held !== undefined) return held.transactionId === payload.transactionId && held.timestamp === payload.timestamp && held.eventType === payload.type;
     if (divertedCount >= limits.maxDivertedEvents || retainedBytes + body.length > limits.maxRetainedBytes) return false;
     const event: WebhookDivertedEventResponse = {
       eventId: payload.id,
@@ -577,6 +579,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
     for (const [field, value] of [["transactionId", transactionId], ["username", username], ["id", id]] as const) {
       if (value !== undefined && (typeof value !== "string" || value.length < 1 || value.length > MAX_NAME)) issues.push(issue(`/${field}`, "type", `must be a string of 1 to ${MAX_NAME} characters`));
+    }
+    if (typeof id === "string" && [...webhooks.values()].some((stored) => stored.diverted.has(id))) {
+      issues.push(issue("/id", "unique", "names a diverted event already: event ids are unique"));
     }
     if (issues.length > 0) throw new ContractValidationError("SimulatorEvent", issues);
     return {
@@ -997,6 +1002,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (queued > limits.maxQueuedEvents) issues.push(issue("/webhooks", "maxQueuedEvents", `must hold at most ${limits.maxQueuedEvents} queued events in all`));
     if (bytes > limits.maxRetainedBytes) issues.push(issue("/webhooks", "maxRetainedBytes", `must hold at most ${limits.maxRetainedBytes} bytes of diverted and queued events`));
     if (issues.length > 0) throw new ContractValidationError("SimulatorState", issues);
+    detachAll();
     integrations = nextIntegrations;
     webhooks = nextWebhooks;
     divertedCount = queuedCount = retainedBytes = 0;
@@ -1016,7 +1022,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
   }
 
+  /**
+   * Empties the webhooks being replaced (reset, restore), so that a delivery or resend still in
+   * flight for one of them finds nothing to remove and cannot touch the new state's counts.
+   */
+  function detachAll(): void {
+    for (const stored of webhooks.values()) {
+      stored.diverted.clear();
+      for (const item of stored.queued) item.record.outcome = "dropped";
+      stored.queued.length = 0;
+    }
+  }
+
   function reset(): void {
+    detachAll();
     integrations = new Map(initialIntegrations);
     webhooks = new Map();
     divertedCount = queuedCount = retainedBytes = 0;

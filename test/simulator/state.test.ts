@@ -57,6 +57,42 @@ describe("snapshot and restore", () => {
     expect(() => simulator.restore({ version: 2 } as never)).toThrow(ContractValidationError);
   });
 
+  it("a resend still in flight across reset() or restore() does not unbalance the new state's limits", async () => {
+    for (const clear of ["reset", "restore"] as const) {
+      let failing = true;
+      let release: (() => void) | undefined;
+      const simulator = createSimulator({
+        integrations: { svc: "http://127.0.0.1:9/" },
+        assume: { retryDelayMs: 0 },
+        limits: { maxDivertedEvents: 1 },
+        fetch: async () => {
+          if (failing) return new Response(null, { status: 500 });
+          await new Promise<void>((resolve) => (release = resolve));
+          return new Response(null, { status: 200 });
+        },
+      });
+      const headers = { authorization: "t", "content-type": "application/json" };
+      const webhook = JSON.stringify({ name: "w", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } });
+      const putWebhook = () => simulator.handle(new Request("http://sim.test/webhooks", { method: "PUT", headers, body: webhook }));
+      await putWebhook();
+      await simulator.emit("policy.issue", { transactionId: "t1" });
+      failing = false;
+      const resend = simulator.handle(new Request("http://sim.test/webhooks/w/diverted/t1/resend", { method: "POST", headers }));
+      for (let tries = 0; release === undefined && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (clear === "reset") simulator.reset();
+      else simulator.restore({ version: 1, integrations: [{ name: "svc", url: "http://127.0.0.1:9/", headers: {} }], webhooks: [] });
+      release!();
+      expect((await resend).status).toBe(200);
+      failing = true;
+      await putWebhook();
+      const outcomes = [];
+      for (const transactionId of ["a", "b"]) outcomes.push(...(await simulator.emit("policy.issue", { transactionId })).outcomes.map((o) => o.outcome));
+      // One diverted event at most (maxDivertedEvents: 1): the second is dropped.
+      expect(outcomes).toEqual(["diverted", "dropped"]);
+      expect(simulator.snapshot().webhooks[0]!.diverted).toHaveLength(1);
+    }
+  });
+
   it("reset forgets everything but the integrations of the options", async () => {
     const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/" } });
     simulator.restore(fixture);
