@@ -628,11 +628,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return { event: payload, outcomes };
   }
 
+  /** Webhooks whose queue is being released: a repeated unsuspend joins that run rather than start a second, out-of-order one. */
+  const releasing = new WeakSet<StoredWebhook>();
+
   async function releaseQueue(stored: StoredWebhook): Promise<void> {
-    while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
-      const item = stored.queued.shift()!;
-      unqueue(item);
-      item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
+    if (releasing.has(stored)) return;
+    releasing.add(stored);
+    try {
+      while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
+        const item = stored.queued.shift()!;
+        unqueue(item);
+        item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
+      }
+    } finally {
+      releasing.delete(stored);
     }
   }
 

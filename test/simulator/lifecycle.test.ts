@@ -141,6 +141,36 @@ describe("mode suspend", () => {
     expect(service.delivered.map((d) => d.id)).toEqual([failed.event.id, later.event.id]);
     expect(simulator.events().map((e) => e.outcomes[0]!.outcome)).toEqual(["delivered", "delivered"]);
   });
+
+  it("an unsuspend repeated while the queue is being released delivers it once more in order, one at a time", async () => {
+    let failing = true;
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const simulator = createSimulator({
+      integrations: { svc: "http://127.0.0.1:9/events" },
+      assume: { retryDelayMs: 0, suspendedWebhook: "queue" },
+      fetch: async (_url, init) => {
+        if (failing) return new Response(null, { status: 500 });
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push((JSON.parse(init.body) as { id: string }).id);
+        inFlight -= 1;
+        return new Response(null, { status: 200 });
+      },
+    });
+    const client = createWebhooksClient({ baseUrl: "http://simulator.test", token: "t", fetch: (r) => simulator.handle(r), retry: false });
+    await client.PUT("/webhooks", { body: { name: "q", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "suspend", actOnStatusCodes: ["500"] } } });
+    const ids: string[] = [];
+    for (let index = 0; index < 4; index += 1) ids.push((await simulator.emit("policy.issue")).event.id);
+    failing = false;
+    const unsuspend = () => client.PATCH("/webhooks/{name}/unsuspend", { params: { path: { name: "q" } } });
+    await Promise.all([unsuspend(), unsuspend(), unsuspend()]);
+    await simulator.settled();
+    expect(order).toEqual(ids);
+    expect(most).toBe(1);
+  });
 });
 
 describe("over a port", () => {
