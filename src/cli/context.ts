@@ -171,16 +171,17 @@ export class Context {
   }
 
   async client(options: ConnectionOptions): Promise<{ client: WebhooksClient; baseUrl: string }> {
-    const baseUrl = (options.baseUrl ?? this.env.SOCOTRA_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     let url: URL | undefined;
     try {
-      url = new URL(baseUrl);
+      url = new URL((options.baseUrl ?? this.env.SOCOTRA_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, ""));
     } catch {
       url = undefined;
     }
     if (url === undefined || !/^https?:$/.test(url.protocol) || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
       throw usageError(`--base-url / SOCOTRA_BASE_URL must be an http(s) URL without credentials, query or fragment, such as ${DEFAULT_BASE_URL}`);
     }
+    // One spelling per platform (the ledger is keyed by it): lower-case scheme and host, no default port, no trailing slash.
+    const baseUrl = url.href.replace(/\/+$/, "");
     const token = await this.token(options.tokenFile);
     const client = createWebhooksClient({
       baseUrl,

@@ -68,6 +68,20 @@ describe("diverted resend", () => {
     expect(platform.resent).toHaveLength(250);
   });
 
+  it("the ledger knows the platform however its base URL is spelt (case, default port, trailing slash)", async () => {
+    const platform = platformWithDiverted(3);
+    const io = (baseUrl: string) => ({ fetch: platform.fetch, cwd: dir.path, env: { SOCOTRA_BASE_URL: baseUrl } });
+    expect((await cli(["diverted", "resend", "policy-events", "--all"], io("https://platform.test"))).code).toBe(0);
+    for (const spelling of ["https://PLATFORM.test", "https://platform.test:443/", "HTTPS://platform.test//"]) {
+      platform.divert("policy-events", 3); // the same transaction ids come back (tx-0...)
+      const again = await cli(["diverted", "resend", "policy-events", "--all", "--json"], io(spelling));
+      expect(again.code, spelling).toBe(0);
+      expect(JSON.parse(again.stdout).summary, spelling).toMatchObject({ resent: 0, skipped: 3 });
+      platform.diverted.set("policy-events", []);
+    }
+    expect(platform.resent).toHaveLength(3);
+  });
+
   it("--dry-run changes nothing, and shows what it would skip from the ledger", async () => {
     const platform = platformWithDiverted(3);
     const io = { fetch: platform.fetch, cwd: dir.path };
