@@ -850,6 +850,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         const found = integrations.get(name);
         if (found === undefined) return errorAnswer(404, "Integration not found");
         if (request.method === "GET") return json(200, found);
+        // Under unknownIntegration=reject every webhook names a known integration (restore checks it): keep it so.
+        const user = assumptions.unknownIntegration === "reject" ? [...webhooks.values()].find(({ webhook }) => webhook.integrationName === name || webhook.alertIntegrationName === name) : undefined;
+        if (user !== undefined) {
+          throw new BadRequest(409, [issue("path parameter name", "inUse", `is the integration of webhook ${JSON.stringify(user.webhook.name.slice(0, 100))}: delete or change that webhook first (assumption unknownIntegration=reject)`)], "Integration in use");
+        }
         integrations.delete(name);
         return { status: 200, headers: {}, body: "" };
       }

@@ -93,6 +93,25 @@ describe("snapshot and restore", () => {
     }
   });
 
+  it("every snapshot can be restored: an integration a webhook names is not deleted from under it", async () => {
+    const simulator = createSimulator();
+    const call = (method: string, path: string, body?: unknown) =>
+      simulator.handle(new Request(`http://sim.test${path}`, { method, headers: { authorization: "t", "content-type": "application/json" }, ...(body !== undefined && { body: JSON.stringify(body) }) }));
+    await call("PUT", "/_simulator/integrations/svc", { url: "http://127.0.0.1:9/" });
+    await call("PUT", "/_simulator/integrations/alerts", { url: "http://127.0.0.1:9/alerts" });
+    await call("PUT", "/webhooks", { name: "w", integrationName: "svc", alertIntegrationName: "alerts", events: ["policy.issue"] });
+    for (const name of ["svc", "alerts"]) {
+      const refused = await call("DELETE", `/_simulator/integrations/${name}`);
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ issues: [{ path: "path parameter name", rule: "inUse" }] });
+    }
+    const state = simulator.snapshot();
+    expect(() => simulator.restore(state)).not.toThrow();
+    await call("DELETE", "/webhooks/w");
+    expect((await call("DELETE", "/_simulator/integrations/svc")).status).toBe(200);
+    expect(() => simulator.restore(simulator.snapshot())).not.toThrow();
+  });
+
   it("reset forgets everything but the integrations of the options", async () => {
     const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/" } });
     simulator.restore(fixture);
