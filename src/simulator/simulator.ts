@@ -993,6 +993,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       entry.diverted.forEach((event, j) => {
         try {
           const value = structuredClone(parse("WebhookDivertedEventResponse", event));
+          // Keyed by event id: a second event with an id would silently replace the first.
+          if (stored.diverted.has(value.eventId)) issues.push(issue(`${path}/diverted/${j}/eventId`, "unique", "repeats an earlier diverted event's id"));
           stored.diverted.set(value.eventId, value);
           bytes += JSON.stringify(value).length;
         } catch (error) {

@@ -37,6 +37,7 @@ describe("snapshot and restore", () => {
     bad.webhooks[0]!.diverted[0]!.timestamp = "yesterday";
     bad.webhooks[0]!.queued.push({ id: "q", timestamp: "1", transactionId: "t", type: "policy.teleport", username: "u", data: {} });
     bad.integrations.push({ name: "svc", url: "gopher://x" });
+    bad.webhooks[0]!.diverted.push({ ...fixture.webhooks[0]!.diverted[0]!, transactionId: "t2" }, { ...fixture.webhooks[0]!.diverted[0]!, transactionId: "t3" });
     let error: unknown;
     try {
       simulator.restore(bad as never);
@@ -50,6 +51,7 @@ describe("snapshot and restore", () => {
         ["/webhooks/0/diverted/0/timestamp", "pattern"],
         ["/webhooks/0/queued/0/type", "enum"],
         ["/integrations/1/url", "format"],
+        ["/webhooks/0/diverted/2/eventId", "unique"],
       ]),
     );
     expect(simulator.snapshot()).toEqual(fixture);
