@@ -490,8 +490,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   function enqueue(stored: StoredWebhook, item: StoredWebhook["queued"][number], front = false): boolean {
-    const size = JSON.stringify(item.payload).length;
+    const text = JSON.stringify(item.payload);
+    const size = text.length;
     if (queuedCount >= limits.maxQueuedEvents || retainedBytes + size > limits.maxRetainedBytes) return false;
+    // A copy of the event as raised, whatever the caller does with its `data` afterwards (as divert keeps one).
+    item.payload = JSON.parse(text) as WebhookPayload;
     sizes.set(item, size);
     retainedBytes += size;
     if (front) stored.queued.unshift(item);

@@ -142,6 +142,33 @@ describe("mode suspend", () => {
     expect(simulator.events().map((e) => e.outcomes[0]!.outcome)).toEqual(["delivered", "delivered"]);
   });
 
+  it("a queued event is delivered with the data it was raised with, whatever the caller does with that object after", async () => {
+    const sent: unknown[] = [];
+    let failing = true;
+    const simulator = createSimulator({
+      integrations: { svc: "http://127.0.0.1:9/events" },
+      assume: { retryDelayMs: 0, suspendedWebhook: "queue" },
+      fetch: async (_url, init) => {
+        if (failing) return new Response(null, { status: 500 });
+        sent.push((JSON.parse(init.body) as { data: unknown }).data);
+        return new Response(null, { status: 200 });
+      },
+    });
+    const client = createWebhooksClient({ baseUrl: "http://simulator.test", token: "t", fetch: (r) => simulator.handle(r), retry: false });
+    await client.PUT("/webhooks", { body: { name: "q", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "suspend", actOnStatusCodes: ["500"] } } });
+    const data: Record<string, unknown> = { policyLocator: "1" };
+    await simulator.emit("policy.issue", { data }); // fails, suspends, queued
+    data.policyLocator = "2";
+    await simulator.emit("policy.issue", { data }); // queued while suspended
+    data.policyLocator = "changed";
+    data.padding = "x".repeat(1000);
+    expect(simulator.snapshot().webhooks[0]!.queued.map((payload) => payload.data)).toEqual([{ policyLocator: "1" }, { policyLocator: "2" }]);
+    failing = false;
+    await client.PATCH("/webhooks/{name}/unsuspend", { params: { path: { name: "q" } } });
+    await simulator.settled();
+    expect(sent).toEqual([{ policyLocator: "1" }, { policyLocator: "2" }]);
+  });
+
   it("an unsuspend repeated while the queue is being released delivers it once more in order, one at a time", async () => {
     let failing = true;
     let inFlight = 0;
