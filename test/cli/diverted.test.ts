@@ -219,6 +219,21 @@ describe("diverted resend", () => {
     expect(new Set(platform.resent).size).toBe(40);
   });
 
+  it("gives the terminal its cursor back when the process exits with the bar shown (a second Ctrl-C)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const progress = new URL("../../dist/cli/progress.js", import.meta.url).href;
+    const script = `const { createProgress } = await import(${JSON.stringify(progress)});
+const tty = { isTTY: true, columns: 80, write: (text) => process.stdout.write(text), on() {}, removeListener() {} };
+const bar = await createProgress(tty, "resend", 10);
+bar.tick(false);
+process.exit(130);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect(child.status).toBe(130);
+    const output = child.stdout;
+    expect(output).toContain("\u001b[?25l");
+    expect(output.lastIndexOf("\u001b[?25h")).toBeGreaterThan(output.lastIndexOf("\u001b[?25l"));
+  });
+
   it("shows a progress bar with count, rate and ETA on a terminal", async () => {
     const platform = platformWithDiverted(20);
     const stderr = capture(true);
