@@ -63,12 +63,19 @@ export class Context {
   readonly env: Record<string, string | undefined>;
   readonly cwd: string;
   readonly signal: AbortSignal;
-  private secret: string | undefined;
+  /** Every token this run knows: SOCOTRA_TOKEN from the start (an error may quote it before it is read), and the one in use. */
+  private readonly secrets: string[] = [];
 
   constructor(private readonly io: CliIO) {
     this.env = io.env ?? process.env;
     this.cwd = io.cwd ?? process.cwd();
     this.signal = io.signal ?? new AbortController().signal;
+    this.keepSecret((this.env.SOCOTRA_TOKEN ?? "").trim());
+  }
+
+  private keepSecret(token: string): void {
+    // A toy token of a few characters, as a local mock accepts, would blank out ordinary words: left alone.
+    if (token.length >= MIN_REDACTED && !this.secrets.includes(token)) this.secrets.push(token);
   }
 
   get stdout(): OutputStream {
@@ -82,15 +89,17 @@ export class Context {
   }
 
   /**
-   * The token never leaves through the CLI's own output, whatever a message carries. (A toy token
-   * of a few characters, as a local mock accepts, would blank out ordinary words: left alone.)
+   * The token never leaves through the CLI's own output, whatever a message carries: neither whole
+   * nor cut short (a message that quotes a value typed by mistake keeps only its start), nor as
+   * JSON escapes it (`"` and `\` in a token, for --json output of a value that echoes it).
    */
   redact(text: string): string {
-    if (this.secret === undefined || this.secret.length < 8) return text;
-    // Also as JSON escapes it (`"` and `\` in a token), for --json output of a value that echoes it.
-    const escaped = JSON.stringify(this.secret).slice(1, -1);
-    const blanked = text.replaceAll(this.secret, "[token]");
-    return escaped === this.secret ? blanked : blanked.replaceAll(escaped, "[token]");
+    for (const secret of this.secrets) {
+      const escaped = JSON.stringify(secret).slice(1, -1);
+      text = blankSecret(text, secret);
+      if (escaped !== secret) text = blankSecret(text, escaped);
+    }
+    return text;
   }
 
   /**
@@ -157,21 +166,22 @@ export class Context {
     if (/[^\u0020-\u007e]/.test(token)) {
       throw usageError(`the token ${tokenFile === undefined ? "in SOCOTRA_TOKEN" : `in --token-file ${printable(tokenFile)}`} holds control characters, several lines or non-ASCII characters; an HTTP header cannot carry it`);
     }
-    this.secret = token;
+    this.keepSecret(token);
     return token;
   }
 
   async client(options: ConnectionOptions): Promise<{ client: WebhooksClient; baseUrl: string }> {
-    const baseUrl = (options.baseUrl ?? this.env.SOCOTRA_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     let url: URL | undefined;
     try {
-      url = new URL(baseUrl);
+      url = new URL((options.baseUrl ?? this.env.SOCOTRA_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, ""));
     } catch {
       url = undefined;
     }
     if (url === undefined || !/^https?:$/.test(url.protocol) || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
       throw usageError(`--base-url / SOCOTRA_BASE_URL must be an http(s) URL without credentials, query or fragment, such as ${DEFAULT_BASE_URL}`);
     }
+    // One spelling per platform (the ledger is keyed by it): lower-case scheme and host, no default port, no trailing slash.
+    const baseUrl = url.href.replace(/\/+$/, "");
     const token = await this.token(options.tokenFile);
     const client = createWebhooksClient({
       baseUrl,
@@ -181,6 +191,24 @@ export class Context {
     });
     return { client, baseUrl };
   }
+}
+
+/** Tokens shorter than this are not blanked out; a run of this many of a token's first characters is. */
+const MIN_REDACTED = 8;
+const REDACTED_PREFIX = 12;
+
+/** `text` with every occurrence of `secret`, and of a start of it at least REDACTED_PREFIX long, shown as `[token]`. */
+function blankSecret(text: string, secret: string): string {
+  const head = secret.slice(0, REDACTED_PREFIX);
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
+    let length = head.length;
+    while (length < secret.length && text[at + length] === secret[length]) length += 1;
+    out += `${text.slice(from, at)}[token]`;
+    from = at + length;
+  }
+  return out + text.slice(from);
 }
 
 /** A question on a terminal waits this long for its answer. */

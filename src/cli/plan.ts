@@ -16,7 +16,8 @@ export interface FieldChange {
   field: string;
   /** Absent when the platform holds no value (or the webhook does not exist yet). */
   from?: unknown;
-  to: unknown;
+  /** Absent when apply removes the field (`resetAlertIntegrationName: true` removes `alertIntegrationName`). */
+  to?: unknown;
 }
 
 export interface PlannedWebhook {
@@ -74,6 +75,12 @@ async function planAll(ctx: Context, client: WebhooksClient, definitions: Defini
       continue;
     }
     const heldRequest = toWebhookRequest(held);
+    // `resetAlertIntegrationName: true` is an instruction, not a value the platform holds and answers:
+    // compared as the removal of `alertIntegrationName` (the spec's reading, not documented), and the
+    // held alert integration is not sent back beside it. Otherwise a plan would never converge.
+    const { resetAlertIntegrationName: reset, ...wanted } = webhook;
+    const resetAlert = reset === true && webhook.alertIntegrationName === undefined;
+    if (resetAlert) delete heldRequest.alertIntegrationName;
     let body: WebhookRequest;
     try {
       body = parse("WebhookRequest", merge(heldRequest, webhook));
@@ -81,7 +88,8 @@ async function planAll(ctx: Context, client: WebhooksClient, definitions: Defini
       if (!(error instanceof ContractValidationError)) throw error;
       throw new CliError(`${printable(file)}: webhook ${printable(webhook.name)}: what the platform holds breaks the contract's WebhookRequest (${error.message}); give those fields in the file`, 1);
     }
-    const changes = diff(heldRequest, webhook);
+    const changes = diff(heldRequest, wanted);
+    if (resetAlert && held.alertIntegrationName !== undefined) changes.push({ field: "alertIntegrationName", from: held.alertIntegrationName });
     planned.push({ file, name: webhook.name, action: changes.length === 0 ? "unchanged" : "update", changes, body });
   }
   return planned;
@@ -90,6 +98,7 @@ async function planAll(ctx: Context, client: WebhooksClient, definitions: Defini
 const shown = (value: Json) => printable(JSON.stringify(value));
 
 function describeChange(change: FieldChange): string {
+  if (!("to" in change)) return `  - ${change.field}: ${shown(change.from)}`;
   if (!("from" in change)) return `  + ${change.field}: ${shown(change.to)}`;
   if (Array.isArray(change.from) && Array.isArray(change.to)) {
     const before = new Set(change.from.map((item) => JSON.stringify(item)));

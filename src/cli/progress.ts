@@ -30,13 +30,19 @@ export async function createProgress(stream: OutputStream, label: string, total:
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { rate: "0.0", failed: 0 });
+    // The bar hides the cursor: an exit before stop() (a second Ctrl-C, a crash) must not leave the terminal without one.
+    const showCursor = () => void stream.write("\u001b[?25h");
+    process.once("exit", showCursor);
     return {
       tick(isFailure) {
         done += 1;
         if (isFailure) failed += 1;
         bar.update(done, { rate: rate(), failed });
       },
-      stop: () => bar.stop(),
+      stop: () => {
+        process.off("exit", showCursor);
+        bar.stop();
+      },
     };
   }
   return {

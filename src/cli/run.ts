@@ -12,8 +12,11 @@ export type { CliIO } from "./context.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-/** An option value never comes back in an error: `--tokn=SECRET` is shown as `--tokn=…`. */
-const withoutValues = (message: string) => message.replace(/'(--?[^'=\s]+)=[^']*'/g, "'$1=…'");
+/**
+ * An option value never comes back in an error: `--tokn=SECRET` is shown as `--tokn=…`, and
+ * commander's "option '--timeout <seconds>' argument 'SECRET' is invalid" as "argument '…'".
+ */
+const withoutValues = (message: string) => message.replace(/'(--?[^'=\s]+)=[^']*'/g, "'$1=…'").replace(/\bargument '[^']*' is invalid/g, "argument '…' is invalid");
 
 /** The command tree; `run` is how to execute it. Exported for tests that walk it. */
 export function createProgram(io: CliIO = {}): Command {

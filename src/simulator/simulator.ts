@@ -456,7 +456,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   function divert(stored: StoredWebhook, payload: WebhookPayload, body: string): boolean {
-    if (stored.diverted.has(payload.id)) return true;
+    // A resent event that fails again is already there; another event with its id cannot be kept under it.
+    const held = stored.diverted.get(payload.id);
+    if (held !== undefined) return held.transactionId === payload.transactionId && held.timestamp === payload.timestamp && held.eventType === payload.type;
     if (divertedCount >= limits.maxDivertedEvents || retainedBytes + body.length > limits.maxRetainedBytes) return false;
     const event: WebhookDivertedEventResponse = {
       eventId: payload.id,
@@ -488,8 +490,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   }
 
   function enqueue(stored: StoredWebhook, item: StoredWebhook["queued"][number], front = false): boolean {
-    const size = JSON.stringify(item.payload).length;
+    const text = JSON.stringify(item.payload);
+    const size = text.length;
     if (queuedCount >= limits.maxQueuedEvents || retainedBytes + size > limits.maxRetainedBytes) return false;
+    // A copy of the event as raised, whatever the caller does with its `data` afterwards (as divert keeps one).
+    item.payload = JSON.parse(text) as WebhookPayload;
     sizes.set(item, size);
     retainedBytes += size;
     if (front) stored.queued.unshift(item);
@@ -578,6 +583,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     for (const [field, value] of [["transactionId", transactionId], ["username", username], ["id", id]] as const) {
       if (value !== undefined && (typeof value !== "string" || value.length < 1 || value.length > MAX_NAME)) issues.push(issue(`/${field}`, "type", `must be a string of 1 to ${MAX_NAME} characters`));
     }
+    if (typeof id === "string" && [...webhooks.values()].some((stored) => stored.diverted.has(id))) {
+      issues.push(issue("/id", "unique", "names a diverted event already: event ids are unique"));
+    }
     if (issues.length > 0) throw new ContractValidationError("SimulatorEvent", issues);
     return {
       id: (id as string | undefined) ?? crypto.randomUUID(),
@@ -623,11 +631,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return { event: payload, outcomes };
   }
 
+  /** Webhooks whose queue is being released: a repeated unsuspend joins that run rather than start a second, out-of-order one. */
+  const releasing = new WeakSet<StoredWebhook>();
+
   async function releaseQueue(stored: StoredWebhook): Promise<void> {
-    while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
-      const item = stored.queued.shift()!;
-      unqueue(item);
-      item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
+    if (releasing.has(stored)) return;
+    releasing.add(stored);
+    try {
+      while (stored.queued.length > 0 && !stored.webhook.suspended && webhooks.get(stored.webhook.name) === stored) {
+        const item = stored.queued.shift()!;
+        unqueue(item);
+        item.record.outcome = await deliver(stored, item.payload, serialise(item.payload, "queued event delivery"), "unsuspend", item.record);
+      }
+    } finally {
+      releasing.delete(stored);
     }
   }
 
@@ -836,6 +853,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         const found = integrations.get(name);
         if (found === undefined) return errorAnswer(404, "Integration not found");
         if (request.method === "GET") return json(200, found);
+        // Under unknownIntegration=reject every webhook names a known integration (restore checks it): keep it so.
+        const user = assumptions.unknownIntegration === "reject" ? [...webhooks.values()].find(({ webhook }) => webhook.integrationName === name || webhook.alertIntegrationName === name) : undefined;
+        if (user !== undefined) {
+          throw new BadRequest(409, [issue("path parameter name", "inUse", `is the integration of webhook ${JSON.stringify(user.webhook.name.slice(0, 100))}: delete or change that webhook first (assumption unknownIntegration=reject)`)], "Integration in use");
+        }
         integrations.delete(name);
         return { status: 200, headers: {}, body: "" };
       }
@@ -974,6 +996,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       entry.diverted.forEach((event, j) => {
         try {
           const value = structuredClone(parse("WebhookDivertedEventResponse", event));
+          // Keyed by event id: a second event with an id would silently replace the first.
+          if (stored.diverted.has(value.eventId)) issues.push(issue(`${path}/diverted/${j}/eventId`, "unique", "repeats an earlier diverted event's id"));
           stored.diverted.set(value.eventId, value);
           bytes += JSON.stringify(value).length;
         } catch (error) {
@@ -997,6 +1021,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (queued > limits.maxQueuedEvents) issues.push(issue("/webhooks", "maxQueuedEvents", `must hold at most ${limits.maxQueuedEvents} queued events in all`));
     if (bytes > limits.maxRetainedBytes) issues.push(issue("/webhooks", "maxRetainedBytes", `must hold at most ${limits.maxRetainedBytes} bytes of diverted and queued events`));
     if (issues.length > 0) throw new ContractValidationError("SimulatorState", issues);
+    detachAll();
     integrations = nextIntegrations;
     webhooks = nextWebhooks;
     divertedCount = queuedCount = retainedBytes = 0;
@@ -1016,7 +1041,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
   }
 
+  /**
+   * Empties the webhooks being replaced (reset, restore), so that a delivery or resend still in
+   * flight for one of them finds nothing to remove and cannot touch the new state's counts.
+   */
+  function detachAll(): void {
+    for (const stored of webhooks.values()) {
+      stored.diverted.clear();
+      for (const item of stored.queued) item.record.outcome = "dropped";
+      stored.queued.length = 0;
+    }
+  }
+
   function reset(): void {
+    detachAll();
     integrations = new Map(initialIntegrations);
     webhooks = new Map();
     divertedCount = queuedCount = retainedBytes = 0;

@@ -68,6 +68,20 @@ describe("diverted resend", () => {
     expect(platform.resent).toHaveLength(250);
   });
 
+  it("the ledger knows the platform however its base URL is spelt (case, default port, trailing slash)", async () => {
+    const platform = platformWithDiverted(3);
+    const io = (baseUrl: string) => ({ fetch: platform.fetch, cwd: dir.path, env: { SOCOTRA_BASE_URL: baseUrl } });
+    expect((await cli(["diverted", "resend", "policy-events", "--all"], io("https://platform.test"))).code).toBe(0);
+    for (const spelling of ["https://PLATFORM.test", "https://platform.test:443/", "HTTPS://platform.test//"]) {
+      platform.divert("policy-events", 3); // the same transaction ids come back (tx-0...)
+      const again = await cli(["diverted", "resend", "policy-events", "--all", "--json"], io(spelling));
+      expect(again.code, spelling).toBe(0);
+      expect(JSON.parse(again.stdout).summary, spelling).toMatchObject({ resent: 0, skipped: 3 });
+      platform.diverted.set("policy-events", []);
+    }
+    expect(platform.resent).toHaveLength(3);
+  });
+
   it("--dry-run changes nothing, and shows what it would skip from the ledger", async () => {
     const platform = platformWithDiverted(3);
     const io = { fetch: platform.fetch, cwd: dir.path };
@@ -203,6 +217,21 @@ describe("diverted resend", () => {
     expect(second.code).toBe(0);
     expect(platform.resent).toHaveLength(40);
     expect(new Set(platform.resent).size).toBe(40);
+  });
+
+  it("gives the terminal its cursor back when the process exits with the bar shown (a second Ctrl-C)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const progress = new URL("../../dist/cli/progress.js", import.meta.url).href;
+    const script = `const { createProgress } = await import(${JSON.stringify(progress)});
+const tty = { isTTY: true, columns: 80, write: (text) => process.stdout.write(text), on() {}, removeListener() {} };
+const bar = await createProgress(tty, "resend", 10);
+bar.tick(false);
+process.exit(130);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect(child.status).toBe(130);
+    const output = child.stdout;
+    expect(output).toContain("\u001b[?25l");
+    expect(output.lastIndexOf("\u001b[?25h")).toBeGreaterThan(output.lastIndexOf("\u001b[?25l"));
   });
 
   it("shows a progress bar with count, rate and ETA on a terminal", async () => {

@@ -4,6 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "../../src/index.js";
+import { createSimulator } from "../../src/simulator/index.js";
 import { aWebhook, cli, fakePlatform, tempDir } from "./harness.js";
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -13,6 +14,22 @@ afterEach(() => dir.remove());
 const write = (name: string, text: string) => writeFile(join(dir.path, name), text);
 
 describe("plan and apply", () => {
+  it("resetAlertIntegrationName: plan shows the alert integration removed, and converges once applied", async () => {
+    const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/", alerts: "http://127.0.0.1:9/alerts" } });
+    const io = { fetch: (request: Request) => simulator.handle(request), cwd: dir.path };
+    await write("with.yaml", "name: w\nintegrationName: svc\nalertIntegrationName: alerts\nevents: [policy.issue]\n");
+    expect((await cli(["apply", "with.yaml"], io)).code).toBe(0);
+    await write("reset.yaml", "name: w\nintegrationName: svc\nresetAlertIntegrationName: true\nevents: [policy.issue]\n");
+    const plan = await cli(["plan", "reset.yaml"], io);
+    expect(plan.stdout).toBe('webhook w (reset.yaml): update\n  - alertIntegrationName: "alerts"\n\nPlan: 0 to create, 1 to update, 0 unchanged.\n');
+    expect(JSON.parse((await cli(["plan", "reset.yaml", "--json"], io)).stdout)[0].changes).toEqual([{ field: "alertIntegrationName", from: "alerts" }]);
+    expect((await cli(["apply", "reset.yaml"], io)).code).toBe(0);
+    expect(simulator.snapshot().webhooks[0]!.webhook.alertIntegrationName).toBeUndefined();
+    expect((await cli(["plan", "reset.yaml"], io)).stdout).toBe("webhook w (reset.yaml): no change\n\nPlan: 0 to create, 0 to update, 1 unchanged.\n");
+    const again = await cli(["apply", "reset.yaml", "--json"], io);
+    expect(JSON.parse(again.stdout)).toEqual([{ file: "reset.yaml", name: "w", action: "unchanged", changes: [] }]);
+  });
+
   it("plan lists each field to create or change; apply makes it so; a second plan shows no change", async () => {
     const platform = fakePlatform();
     platform.webhooks.set("policy-events", aWebhook("policy-events", { suspended: true, suspendedTimestamp: "1589740898000", displayName: "Policies" }));

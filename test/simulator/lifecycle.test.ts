@@ -141,6 +141,63 @@ describe("mode suspend", () => {
     expect(service.delivered.map((d) => d.id)).toEqual([failed.event.id, later.event.id]);
     expect(simulator.events().map((e) => e.outcomes[0]!.outcome)).toEqual(["delivered", "delivered"]);
   });
+
+  it("a queued event is delivered with the data it was raised with, whatever the caller does with that object after", async () => {
+    const sent: unknown[] = [];
+    let failing = true;
+    const simulator = createSimulator({
+      integrations: { svc: "http://127.0.0.1:9/events" },
+      assume: { retryDelayMs: 0, suspendedWebhook: "queue" },
+      fetch: async (_url, init) => {
+        if (failing) return new Response(null, { status: 500 });
+        sent.push((JSON.parse(init.body) as { data: unknown }).data);
+        return new Response(null, { status: 200 });
+      },
+    });
+    const client = createWebhooksClient({ baseUrl: "http://simulator.test", token: "t", fetch: (r) => simulator.handle(r), retry: false });
+    await client.PUT("/webhooks", { body: { name: "q", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "suspend", actOnStatusCodes: ["500"] } } });
+    const data: Record<string, unknown> = { policyLocator: "1" };
+    await simulator.emit("policy.issue", { data }); // fails, suspends, queued
+    data.policyLocator = "2";
+    await simulator.emit("policy.issue", { data }); // queued while suspended
+    data.policyLocator = "changed";
+    data.padding = "x".repeat(1000);
+    expect(simulator.snapshot().webhooks[0]!.queued.map((payload) => payload.data)).toEqual([{ policyLocator: "1" }, { policyLocator: "2" }]);
+    failing = false;
+    await client.PATCH("/webhooks/{name}/unsuspend", { params: { path: { name: "q" } } });
+    await simulator.settled();
+    expect(sent).toEqual([{ policyLocator: "1" }, { policyLocator: "2" }]);
+  });
+
+  it("an unsuspend repeated while the queue is being released delivers it once more in order, one at a time", async () => {
+    let failing = true;
+    let inFlight = 0;
+    let most = 0;
+    const order: string[] = [];
+    const simulator = createSimulator({
+      integrations: { svc: "http://127.0.0.1:9/events" },
+      assume: { retryDelayMs: 0, suspendedWebhook: "queue" },
+      fetch: async (_url, init) => {
+        if (failing) return new Response(null, { status: 500 });
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push((JSON.parse(init.body) as { id: string }).id);
+        inFlight -= 1;
+        return new Response(null, { status: 200 });
+      },
+    });
+    const client = createWebhooksClient({ baseUrl: "http://simulator.test", token: "t", fetch: (r) => simulator.handle(r), retry: false });
+    await client.PUT("/webhooks", { body: { name: "q", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "suspend", actOnStatusCodes: ["500"] } } });
+    const ids: string[] = [];
+    for (let index = 0; index < 4; index += 1) ids.push((await simulator.emit("policy.issue")).event.id);
+    failing = false;
+    const unsuspend = () => client.PATCH("/webhooks/{name}/unsuspend", { params: { path: { name: "q" } } });
+    await Promise.all([unsuspend(), unsuspend(), unsuspend()]);
+    await simulator.settled();
+    expect(order).toEqual(ids);
+    expect(most).toBe(1);
+  });
 });
 
 describe("over a port", () => {

@@ -150,4 +150,18 @@ describe("integrations", () => {
     expect(body.issues.map((i: { path: string }) => i.path).sort()).toEqual(["/data", "/extra", "/type"]);
     await expect(simulator.emit("policy.teleport" as "policy.issue")).rejects.toThrow(ContractValidationError);
   });
+
+  it("an event id already held as a diverted event is refused, never reported diverted and lost", async () => {
+    const { simulator, call } = make({ assume: { retryDelayMs: 0 }, fetch: async () => new Response(null, { status: 500 }) });
+    await call("PUT", "/webhooks", { name: "w", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } });
+    expect((await simulator.emit("policy.issue", { id: "e1", transactionId: "a" })).outcomes).toEqual([{ webhookName: "w", outcome: "diverted" }]);
+    const again = await call("POST", "/_simulator/events", { type: "policy.issue", id: "e1", transactionId: "b" });
+    expect(again.status).toBe(400);
+    expect(again.body.issues.map((i: { path: string; rule: string }) => [i.path, i.rule])).toEqual([["/id", "unique"]]);
+    // Two raised at once with one id: the second cannot be kept under the first's id, and says so.
+    const both = await Promise.all(["c", "d"].map((transactionId) => simulator.emit("policy.issue", { id: "e2", transactionId })));
+    expect(both.map((result) => result.outcomes[0]!.outcome).sort()).toEqual(["diverted", "dropped"]);
+    const diverted = simulator.snapshot().webhooks[0]!.diverted;
+    expect(diverted.map((event) => [event.eventId, event.transactionId])).toEqual([["e1", "a"], ["e2", both.find((r) => r.outcomes[0]!.outcome === "diverted")!.event.transactionId]]);
+  });
 });

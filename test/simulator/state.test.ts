@@ -37,6 +37,7 @@ describe("snapshot and restore", () => {
     bad.webhooks[0]!.diverted[0]!.timestamp = "yesterday";
     bad.webhooks[0]!.queued.push({ id: "q", timestamp: "1", transactionId: "t", type: "policy.teleport", username: "u", data: {} });
     bad.integrations.push({ name: "svc", url: "gopher://x" });
+    bad.webhooks[0]!.diverted.push({ ...fixture.webhooks[0]!.diverted[0]!, transactionId: "t2" }, { ...fixture.webhooks[0]!.diverted[0]!, transactionId: "t3" });
     let error: unknown;
     try {
       simulator.restore(bad as never);
@@ -50,11 +51,67 @@ describe("snapshot and restore", () => {
         ["/webhooks/0/diverted/0/timestamp", "pattern"],
         ["/webhooks/0/queued/0/type", "enum"],
         ["/integrations/1/url", "format"],
+        ["/webhooks/0/diverted/2/eventId", "unique"],
       ]),
     );
     expect(simulator.snapshot()).toEqual(fixture);
     expect(() => simulator.restore(null as never)).toThrow(ContractValidationError);
     expect(() => simulator.restore({ version: 2 } as never)).toThrow(ContractValidationError);
+  });
+
+  it("a resend still in flight across reset() or restore() does not unbalance the new state's limits", async () => {
+    for (const clear of ["reset", "restore"] as const) {
+      let failing = true;
+      let release: (() => void) | undefined;
+      const simulator = createSimulator({
+        integrations: { svc: "http://127.0.0.1:9/" },
+        assume: { retryDelayMs: 0 },
+        limits: { maxDivertedEvents: 1 },
+        fetch: async () => {
+          if (failing) return new Response(null, { status: 500 });
+          await new Promise<void>((resolve) => (release = resolve));
+          return new Response(null, { status: 200 });
+        },
+      });
+      const headers = { authorization: "t", "content-type": "application/json" };
+      const webhook = JSON.stringify({ name: "w", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } });
+      const putWebhook = () => simulator.handle(new Request("http://sim.test/webhooks", { method: "PUT", headers, body: webhook }));
+      await putWebhook();
+      await simulator.emit("policy.issue", { transactionId: "t1" });
+      failing = false;
+      const resend = simulator.handle(new Request("http://sim.test/webhooks/w/diverted/t1/resend", { method: "POST", headers }));
+      for (let tries = 0; release === undefined && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (clear === "reset") simulator.reset();
+      else simulator.restore({ version: 1, integrations: [{ name: "svc", url: "http://127.0.0.1:9/", headers: {} }], webhooks: [] });
+      release!();
+      expect((await resend).status).toBe(200);
+      failing = true;
+      await putWebhook();
+      const outcomes = [];
+      for (const transactionId of ["a", "b"]) outcomes.push(...(await simulator.emit("policy.issue", { transactionId })).outcomes.map((o) => o.outcome));
+      // One diverted event at most (maxDivertedEvents: 1): the second is dropped.
+      expect(outcomes).toEqual(["diverted", "dropped"]);
+      expect(simulator.snapshot().webhooks[0]!.diverted).toHaveLength(1);
+    }
+  });
+
+  it("every snapshot can be restored: an integration a webhook names is not deleted from under it", async () => {
+    const simulator = createSimulator();
+    const call = (method: string, path: string, body?: unknown) =>
+      simulator.handle(new Request(`http://sim.test${path}`, { method, headers: { authorization: "t", "content-type": "application/json" }, ...(body !== undefined && { body: JSON.stringify(body) }) }));
+    await call("PUT", "/_simulator/integrations/svc", { url: "http://127.0.0.1:9/" });
+    await call("PUT", "/_simulator/integrations/alerts", { url: "http://127.0.0.1:9/alerts" });
+    await call("PUT", "/webhooks", { name: "w", integrationName: "svc", alertIntegrationName: "alerts", events: ["policy.issue"] });
+    for (const name of ["svc", "alerts"]) {
+      const refused = await call("DELETE", `/_simulator/integrations/${name}`);
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ issues: [{ path: "path parameter name", rule: "inUse" }] });
+    }
+    const state = simulator.snapshot();
+    expect(() => simulator.restore(state)).not.toThrow();
+    await call("DELETE", "/webhooks/w");
+    expect((await call("DELETE", "/_simulator/integrations/svc")).status).toBe(200);
+    expect(() => simulator.restore(simulator.snapshot())).not.toThrow();
   });
 
   it("reset forgets everything but the integrations of the options", async () => {
