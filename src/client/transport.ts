@@ -80,7 +80,13 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     // Without an attempt (a middleware built a new Request), a timeout of its own, beside the caller's signal.
     const signal = attempt?.deadline.signal ?? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
     if (typeof token === "function") {
-      const value = await untilAborted(Promise.resolve().then(token), signal);
+      // The function's own failure is the caller's, not the network's: typed, and never retried.
+      const pending = Promise.resolve()
+        .then(token)
+        .catch((error: unknown) => {
+          throw new WebhooksRequestError(method, url, "token", "token-function", "the token function threw or rejected (see `cause`)", { cause: error });
+        });
+      const value = await untilAborted(pending, signal);
       if (!isHeaderValue(value)) {
         throw new WebhooksRequestError(method, url, "token", "header-value", "the token function returned a value no Authorization header can carry (not a string, empty, or with control or non-ASCII characters)");
       }

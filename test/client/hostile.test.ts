@@ -181,6 +181,21 @@ describe("the token", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([
+    ["throws a TypeError", () => {
+      throw new TypeError("cannot read the token cache");
+    }],
+    ["rejects with a TypeError", () => Promise.reject(new TypeError("cannot read the token cache"))],
+  ])("from a function that %s is a typed refusal, not a network error, and is not retried", async (_label, token) => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    let calls = 0;
+    const error = await caught(client({ token: () => (calls++, token()) }).GET("/webhooks"));
+    expect(error).toMatchObject({ name: "WebhooksRequestError", parameter: "token", rule: "token-function" });
+    expect((error as Error & { cause?: Error }).cause?.message).toBe("cannot read the token cache");
+    expect(calls).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("and the body never appear in an error about a non-JSON success body", async () => {
     server.answer((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end(`<html>${BODY_SECRET}`));
     const error = await caught(client().GET("/webhooks"));
