@@ -3,7 +3,7 @@ import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
-import { ATTEMPT_KEY, createTransport, isHeaderValue, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
+import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 
 export { contractViolations, type ContractViolation } from "./client/violations.js";
@@ -139,8 +139,9 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
       if (error instanceof Error && error.name === "TimeoutError") throw new WebhooksTimeoutError(method, where, policy.timeoutMs);
       // openapi-fetch lets a SyntaxError escape when a 2xx body is not JSON; its message quotes the body.
       if (error instanceof SyntaxError) throw new WebhooksResponseError(`${method} ${where} answered ${attempt.status} with a body that is not valid JSON`);
-      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS).
-      if (!(error instanceof TypeError)) throw error;
+      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS); any other
+      // error, or a TypeError that did not come from fetch (a middleware's), is the caller's own.
+      if (!(error instanceof TypeError) || !isNetworkFailure(error)) throw error;
       if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
       await wait(backoff(tries), userSignal);
       continue;

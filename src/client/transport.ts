@@ -30,6 +30,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+// What fetch itself rejected with: only these may be network failures (a TypeError thrown by a
+// middleware or while building the request is a bug or a bad value, not worth a retry).
+const networkFailures = new WeakSet<object>();
+export const isNetworkFailure = (error: unknown): boolean => error !== null && typeof error === "object" && networkFailures.has(error);
+
 /** Status codes whose answers carry no body: a Response cannot be built around one. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -93,7 +98,13 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       request.headers.set("Authorization", value);
     }
     // `redirect: "manual"` here, so that no per-call option can turn following back on.
-    const response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
+    let response: Response;
+    try {
+      response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
+    } catch (error) {
+      if (error !== null && typeof error === "object") networkFailures.add(error);
+      throw error;
+    }
     if (attempt !== undefined) attempt.status = response.status;
     const { status } = response;
     if (status >= 300 && status < 400 && status !== 304) {
