@@ -297,11 +297,19 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
     onDelivery?.(sent);
   }
 
+  // The first failure (an onDelivery that throws) stops every worker: nothing is sent after the
+  // run has failed, and it fails only once the deliveries in flight have settled.
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, total) }, async () => {
-      while (next < total) await send(next++);
+      try {
+        while (next < total && failure === undefined) await send(next++);
+      } catch (error) {
+        failure ??= { error };
+      }
     }),
   );
+  if (failure !== undefined) throw failure.error;
   const report: SendReport = { deliveries, sent: total, failures };
   if (total < 2) return report;
   return { ...report, latencyMs: { p50: latency.percentile(50), p90: latency.percentile(90), p99: latency.percentile(99), max: latency.max } };

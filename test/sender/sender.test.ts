@@ -73,6 +73,29 @@ describe("long runs", () => {
     expect(calls).toBeLessThan(2100);
   });
 
+  it("stop sending when onDelivery throws once: nothing is sent after the run has failed", async () => {
+    let calls = 0;
+    const fetch = async () => (calls += 1, new Response(null, { status: 200 }));
+    let thrown = false;
+    const run = sendSampleEvents({
+      url,
+      count: 10_000,
+      concurrency: 4,
+      fetch,
+      onDelivery: () => {
+        if (!thrown && calls >= 10) {
+          thrown = true;
+          throw new Error("the printer broke");
+        }
+      },
+    });
+    await expect(run).rejects.toThrow("the printer broke");
+    const atFailure = calls;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(atFailure);
+    expect(calls).toBeLessThan(20);
+  });
+
   it("keep only the first results and count the rest", async () => {
     const fetch = async () => new Response(null, { status: 200 });
     const report = await sendSampleEvents({ url, count: 3000, concurrency: 4, fetch, keepDeliveries: 10 });
