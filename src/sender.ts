@@ -119,6 +119,7 @@ function distance(a: string, b: string): number {
  * `policy.quote.*`). @throws TypeError naming an unknown pattern and the closest known type.
  */
 export function selectEventTypes(patterns: readonly string[]): WebhookEventType[] {
+  if (patterns.length === 0) throw new TypeError('select at least one event type (an exact type, an entity wildcard such as "claim.*", or "all")');
   const selected: WebhookEventType[] = [];
   for (const pattern of patterns) {
     const matches =
@@ -250,6 +251,9 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   if (target.username !== "" || target.password !== "") throw new TypeError("sendSampleEvents: `url` must not hold credentials (user:password@): send them with `headers`");
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`sendSampleEvents: \`${name}\` must be a positive integer`);
+  }
+  if (!Array.isArray(types) || types.length === 0 || !(types as readonly unknown[]).every((type) => typeof type === "string")) {
+    throw new TypeError("sendSampleEvents: `types` must name at least one event type (a run that sends nothing is no success)");
   }
   if (concurrency > MAX_CONCURRENCY) throw new TypeError(`sendSampleEvents: \`concurrency\` must be at most ${MAX_CONCURRENCY}`);
   if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw new TypeError("sendSampleEvents: `keepDeliveries` must be a non-negative integer");

@@ -206,6 +206,13 @@ describe("choosing and shaping what is sent", () => {
     expect(() => selectEventTypes(["nothing.*"])).toThrow(TypeError);
   });
 
+  it("refuses an empty list of types instead of reporting a run that sent nothing as a success", async () => {
+    reset();
+    await expect(sendSampleEvents({ url, types: [] })).rejects.toThrow(/`types` must name at least one event type/);
+    expect(() => selectEventTypes([])).toThrow(/at least one/);
+    expect(received).toHaveLength(0);
+  });
+
   it("sends failure and suspension alerts, valid against their schemas", async () => {
     reset();
     await sendSampleEvents({ url, alert: "failure", types: ["claim.open"] });
