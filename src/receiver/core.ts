@@ -294,6 +294,13 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     });
   }
 
+  // A claim that is neither true nor false (a store that forgot to return) must not read as "seen
+  // before": every delivery would be answered 200 with no handler run.
+  function claimNotBoolean(body: ReceivedBody): ReceiverAnswer {
+    report(new TypeError("the dedupe store's claim(key, ttlMs) returned neither true nor false (nor a promise of one); the delivery was answered 500"), body);
+    return RECEIVER_FAILED;
+  }
+
   // The answers of deliveries whose handlers are running, by dedupe key (only while they run).
   const inFlight = new Map<string, Promise<ReceiverAnswer>>();
 
@@ -351,6 +358,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       return RECEIVER_FAILED;
     }
     if (!isThenable(claimed)) {
+      if (typeof claimed !== "boolean") return claimNotBoolean(body);
       if (!claimed) return ACCEPTED;
       const outcome = run(handlers, body, key);
       return isThenable(outcome) ? track(key, bound(outcome, body, key)) : outcome;
@@ -358,6 +366,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     const state = { timedOut: false };
     const outcome = Promise.resolve(claimed).then(
       (fresh) => {
+        if (typeof fresh !== "boolean") return claimNotBoolean(body);
         if (!fresh) return ACCEPTED;
         if (state.timedOut) {
           release(key, body);

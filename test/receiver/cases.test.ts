@@ -374,6 +374,24 @@ const cases: Case[] = [
     },
   },
   {
+    name: "answers 500 and tells onError when a dedupe store's claim returns no boolean, instead of skipping the handlers with a 200",
+    handlers: (r, log) => r.on("*", record(log, "ran")),
+    options: {
+      dedupe: {
+        // A store written without its return value: `await redis.set(...)` and nothing returned.
+        claim: ((key: string) => (key === "sync-store" ? undefined : Promise.resolve(undefined))) as never,
+        release: () => undefined,
+      },
+    },
+    async act(call, log) {
+      expect((await call(json(delivery))).status).toBe(500);
+      expect((await call(json({ ...delivery, id: "sync-store" }))).status).toBe(500);
+      expect(log.seen).toEqual([]);
+      expect(log.errors).toEqual([expect.any(TypeError), expect.any(TypeError)]);
+      expect(String((log.errors[0] as Error).message)).toContain("claim");
+    },
+  },
+  {
     name: "waits for an asynchronous dedupe store, and answers 500 when it fails",
     handlers: (r, log) => r.on("*", record(log, "ran")),
     options: {
