@@ -3,6 +3,7 @@ import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
+import { deadlineMs, MAX_TIMER_MS } from "./client/limits.js";
 import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 
@@ -59,8 +60,6 @@ type Method<M extends Verb> = <P extends PathsWith<M>, Init extends MaybeOptiona
 export type WebhooksClient = Omit<Client<paths>, Uppercase<Verb>> & { [M in Verb as Uppercase<M>]: Method<M> };
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-/** setTimeout's limit: Node runs a longer delay after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function requireOption(condition: boolean, field: string, rule: string): void {
@@ -207,7 +206,7 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
     ...(typeof token === "string" && { headers: { Authorization: token } }),
     fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
   });
-  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(timeoutMs), ...retryPolicy };
+  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(deadlineMs(timeoutMs)), ...retryPolicy };
   const methods = client as unknown as Record<string, unknown>;
   type Call = (url: unknown, init?: object) => Promise<Result>;
   // Every verb openapi-fetch offers (GET, PUT, ... TRACE): a verb the spec lacks is refused by the table.

@@ -6,6 +6,7 @@ import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
+import { deadlineMs } from "./client/limits.js";
 import { parse, type SchemaName } from "./validation.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
@@ -271,7 +272,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   for (const type of new Set(types)) parse(schema, build(type, 0).body);
 
   const doFetch = options.fetch ?? fetch;
-  const deadlines = new Deadlines(timeoutMs);
+  const deadlines = new Deadlines(deadlineMs(timeoutMs));
   const deliveries: SentDelivery[] = [];
   const latency = new LatencyHistogram();
   let failures = 0;

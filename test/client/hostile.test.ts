@@ -248,6 +248,13 @@ describe("waits are bounded and cancellable", () => {
     expect(() => client({ maxResponseBytes: 0 })).toThrow(/`maxResponseBytes`/);
   });
 
+  it("takes the largest timeoutMs it accepts at its word: no call times out at once", async () => {
+    server.answer((_request, response) => void setTimeout(() => json(response, 200, webhook), 20));
+    const patient = client({ timeoutMs: 2 ** 31 - 1 });
+    const [first, second] = await Promise.all([patient.GET("/webhooks"), patient.GET("/webhooks", { signal: new AbortController().signal })]);
+    expect([first.response.status, second.response.status]).toEqual([200, 200]);
+  });
+
   it("cancels a Retry-After wait the moment the caller aborts", async () => {
     server.answer((_request, response) => json(response, 429, {}, { "retry-after": "60" }));
     const controller = new AbortController();

@@ -112,6 +112,12 @@ describe("failures say why, and never quote secrets", () => {
     expect(report.deliveries[0]?.error).toMatch(/^ECONNREFUSED \(connection refused/);
   });
 
+  it("the largest timeoutMs accepted does not time a delivery out at once", async () => {
+    reset();
+    const report = await sendSampleEvents({ url, timeoutMs: 2 ** 31 - 1 });
+    expect(report.deliveries.map((delivery) => [delivery.status, delivery.error])).toEqual([[200, undefined]]);
+  });
+
   it("a receiver that never answers times out", async () => {
     const silent = await listen(() => undefined);
     try {
