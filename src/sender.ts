@@ -32,8 +32,8 @@ export interface SendSampleEventsOptions {
   overrides?: Record<string, unknown>;
   /** Give up on a delivery after this long (give or take a twentieth). Default 10,000 ms. */
   timeoutMs?: number;
-  /** Called with each delivery's result as it completes. */
-  onDelivery?: (delivery: SentDelivery) => void;
+  /** Called with each delivery's result as it completes; a promise it returns is awaited. A throw or rejection stops the run and rejects it. */
+  onDelivery?: (delivery: SentDelivery) => void | PromiseLike<void>;
   /** How many results `deliveries` keeps (the first ones). Default 1,000. */
   keepDeliveries?: number;
   fetch?: (url: URL, init: RequestInit) => Promise<Response>;
@@ -299,7 +299,10 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
     latency.add(sent.ms);
     if (sent.status === null || sent.status < 200 || sent.status > 299) failures += 1;
     if (deliveries.length < keepDeliveries) deliveries.push(sent);
-    onDelivery?.(sent);
+    // Awaited: a rejection stops the run as a throw does (never an unhandled rejection), and a
+    // slow callback slows the run instead of piling up.
+    const reported: unknown = onDelivery?.(sent);
+    if (reported !== null && typeof reported === "object" && typeof (reported as PromiseLike<unknown>).then === "function") await reported;
   }
 
   // The first failure (an onDelivery that throws) stops every worker: nothing is sent after the

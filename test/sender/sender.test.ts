@@ -96,6 +96,35 @@ describe("long runs", () => {
     expect(calls).toBeLessThan(20);
   });
 
+  it("await an asynchronous onDelivery, and stop on its rejection as on a throw (no unhandled rejection)", async () => {
+    let calls = 0;
+    let settled = 0;
+    const fetch = async () => (calls += 1, new Response(null, { status: 200 }));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const run = sendSampleEvents({
+        url,
+        count: 1000,
+        concurrency: 2,
+        fetch,
+        onDelivery: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          settled += 1;
+          if (calls >= 5) throw new Error("the database is down");
+        },
+      });
+      await expect(run).rejects.toThrow("the database is down");
+      const atFailure = calls;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([calls, settled]).toEqual([atFailure, atFailure]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("keep only the first results and count the rest", async () => {
     const fetch = async () => new Response(null, { status: 200 });
     const report = await sendSampleEvents({ url, count: 3000, concurrency: 4, fetch, keepDeliveries: 10 });
