@@ -3,7 +3,8 @@ import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
-import { ATTEMPT_KEY, createTransport, isHeaderValue, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
+import { deadlineMs, MAX_TIMER_MS } from "./client/limits.js";
+import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 
 export { contractViolations, type ContractViolation } from "./client/violations.js";
@@ -59,8 +60,6 @@ type Method<M extends Verb> = <P extends PathsWith<M>, Init extends MaybeOptiona
 export type WebhooksClient = Omit<Client<paths>, Uppercase<Verb>> & { [M in Verb as Uppercase<M>]: Method<M> };
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-/** setTimeout's limit: Node runs a longer delay after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function requireOption(condition: boolean, field: string, rule: string): void {
@@ -140,8 +139,9 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
       if (error instanceof Error && error.name === "TimeoutError") throw new WebhooksTimeoutError(method, where, policy.timeoutMs);
       // openapi-fetch lets a SyntaxError escape when a 2xx body is not JSON; its message quotes the body.
       if (error instanceof SyntaxError) throw new WebhooksResponseError(`${method} ${where} answered ${attempt.status} with a body that is not valid JSON`);
-      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS).
-      if (!(error instanceof TypeError)) throw error;
+      // fetch rejects with a TypeError when no HTTP answer came (refused, reset, DNS); any other
+      // error, or a TypeError that did not come from fetch (a middleware's), is the caller's own.
+      if (!(error instanceof TypeError) || !isNetworkFailure(error)) throw error;
       if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
       await wait(backoff(policy, tries), userSignal);
       continue;
@@ -207,7 +207,7 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
     ...(typeof token === "string" && { headers: { Authorization: token } }),
     fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
   });
-  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(timeoutMs), ...retryPolicy };
+  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(deadlineMs(timeoutMs)), ...retryPolicy };
   const methods = client as unknown as Record<string, unknown>;
   type Call = (url: unknown, init?: object) => Promise<Result>;
   // Every verb openapi-fetch offers (GET, PUT, ... TRACE): a verb the spec lacks is refused by the table.

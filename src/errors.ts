@@ -61,12 +61,13 @@ export class WebhooksRequestError extends WebhooksContractError {
     readonly path: string,
     /** The parameter or option at fault (`name`, `transactionId`, `limit`, `token`), or null for the operation itself. */
     readonly parameter: string | null,
-    /** The rule it broke, e.g. `minLength`, `dot-segment`, `required`, `operation`. */
+    /** The rule it broke, e.g. `minLength`, `dot-segment`, `required`, `operation`, `token-function` (its error is the `cause`). */
     readonly rule: string,
     /** What is wrong, without the operation and parameter (`must be at least 1 character(s) long`). */
     readonly detail: string,
+    options?: { cause: unknown },
   ) {
-    super(`${method} ${path}: ${parameter === null ? "" : `\`${parameter}\` `}${detail}; nothing was sent`);
+    super(`${method} ${path}: ${parameter === null ? "" : `\`${parameter}\` `}${detail}; nothing was sent`, options);
   }
 }
 

@@ -17,7 +17,8 @@ const limitRule = queryParameterRule("listDivertedEvents", "limit");
 const MIN_PAGE = limitRule?.minimum ?? 1;
 const MAX_PAGE = limitRule?.maximum ?? Number.MAX_SAFE_INTEGER;
 
-const identity = (events: readonly WebhookDivertedEventResponse[]) => JSON.stringify(events.map((event) => [event.eventId, event.transactionId]));
+// The page's events as a set: a server that ignores `offset` need not keep their order (a query without ORDER BY).
+const identity = (events: readonly WebhookDivertedEventResponse[]) => JSON.stringify(events.map((event) => JSON.stringify([event.eventId, event.transactionId])).sort());
 
 /**
  * Every diverted event of a webhook, fetched page by page with `limit`/`offset` until the

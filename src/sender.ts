@@ -6,6 +6,7 @@ import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
+import { deadlineMs } from "./client/limits.js";
 import { parse, type SchemaName } from "./validation.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
@@ -31,8 +32,8 @@ export interface SendSampleEventsOptions {
   overrides?: Record<string, unknown>;
   /** Give up on a delivery after this long (give or take a twentieth). Default 10,000 ms. */
   timeoutMs?: number;
-  /** Called with each delivery's result as it completes. */
-  onDelivery?: (delivery: SentDelivery) => void;
+  /** Called with each delivery's result as it completes; a promise it returns is awaited. A throw or rejection stops the run and rejects it. */
+  onDelivery?: (delivery: SentDelivery) => void | PromiseLike<void>;
   /** How many results `deliveries` keeps (the first ones). Default 1,000. */
   keepDeliveries?: number;
   fetch?: (url: URL, init: RequestInit) => Promise<Response>;
@@ -119,6 +120,7 @@ function distance(a: string, b: string): number {
  * `policy.quote.*`). @throws TypeError naming an unknown pattern and the closest known type.
  */
 export function selectEventTypes(patterns: readonly string[]): WebhookEventType[] {
+  if (patterns.length === 0) throw new TypeError('select at least one event type (an exact type, an entity wildcard such as "claim.*", or "all")');
   const selected: WebhookEventType[] = [];
   for (const pattern of patterns) {
     const matches =
@@ -251,6 +253,9 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`sendSampleEvents: \`${name}\` must be a positive integer`);
   }
+  if (!Array.isArray(types) || types.length === 0 || !(types as readonly unknown[]).every((type) => typeof type === "string")) {
+    throw new TypeError("sendSampleEvents: `types` must name at least one event type (a run that sends nothing is no success)");
+  }
   if (concurrency > MAX_CONCURRENCY) throw new TypeError(`sendSampleEvents: \`concurrency\` must be at most ${MAX_CONCURRENCY}`);
   if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw new TypeError("sendSampleEvents: `keepDeliveries` must be a non-negative integer");
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${2 ** 31 - 1}`);
@@ -267,7 +272,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   for (const type of new Set(types)) parse(schema, build(type, 0).body);
 
   const doFetch = options.fetch ?? fetch;
-  const deadlines = new Deadlines(timeoutMs);
+  const deadlines = new Deadlines(deadlineMs(timeoutMs));
   const deliveries: SentDelivery[] = [];
   const latency = new LatencyHistogram();
   let failures = 0;
@@ -294,14 +299,25 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
     latency.add(sent.ms);
     if (sent.status === null || sent.status < 200 || sent.status > 299) failures += 1;
     if (deliveries.length < keepDeliveries) deliveries.push(sent);
-    onDelivery?.(sent);
+    // Awaited: a rejection stops the run as a throw does (never an unhandled rejection), and a
+    // slow callback slows the run instead of piling up.
+    const reported: unknown = onDelivery?.(sent);
+    if (reported !== null && typeof reported === "object" && typeof (reported as PromiseLike<unknown>).then === "function") await reported;
   }
 
+  // The first failure (an onDelivery that throws) stops every worker: nothing is sent after the
+  // run has failed, and it fails only once the deliveries in flight have settled.
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, total) }, async () => {
-      while (next < total) await send(next++);
+      try {
+        while (next < total && failure === undefined) await send(next++);
+      } catch (error) {
+        failure ??= { error };
+      }
     }),
   );
+  if (failure !== undefined) throw failure.error;
   const report: SendReport = { deliveries, sent: total, failures };
   if (total < 2) return report;
   return { ...report, latencyMs: { p50: latency.percentile(50), p90: latency.percentile(90), p99: latency.percentile(99), max: latency.max } };

@@ -6,6 +6,7 @@ import type { OperationEntry } from "../generated/operations.js";
 import { contractViolations, createWebhooksClient, type ContractViolation } from "./client.js";
 import { ContractValidationError, WebhooksContractError, WebhooksRedirectError } from "./errors.js";
 import { startValidatingProxy } from "./testing.js";
+import { isHeaderValue } from "./client/transport.js";
 import { parse } from "./validation.js";
 
 export type { ContractViolation } from "./client.js";
@@ -115,6 +116,10 @@ function judge(calls: VerifiedCall[]): string[] {
 /** Calls every read operation of the spec through Prism's proxy and reports what broke the contract, and why the check fails. */
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  // Checked first, never quoted: else fetch's refusal reads as an unreachable upstream.
+  if (!isHeaderValue(options.token)) {
+    throw new TypeError("verify: `token` must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters)");
+  }
   const unreachable = await probe(options.upstream, options.token, timeoutMs);
   if (unreachable !== undefined) return { calls: [], failures: [unreachable] };
   // As socotra-webhooks-mock: Prism loads for seconds on a busy CI machine; 30 s is too tight there.

@@ -69,12 +69,34 @@ function checkInteger(operation: ClientOperation, { rule }: ParameterCheck, valu
   if (rule.maximum !== undefined && value > rule.maximum) refuse("maximum", `must be at most ${rule.maximum}, got ${value}`);
 }
 
+/** CR, LF, NUL, or a character past U+00FF: what no header value can carry (fetch's refusal quotes the value). */
+const BAD_HEADER_VALUE = /[\r\n\0\u0100-\uffff]/;
+
+/**
+ * Refuses per-call header values no request can carry, without quoting them (one may be a token):
+ * fetch's own TypeError would quote the value. A Headers object holds valid values already.
+ */
+function checkHeaders(operation: ClientOperation, headers: unknown): void {
+  if (headers === undefined || headers === null || typeof headers !== "object" || (typeof Headers === "function" && headers instanceof Headers)) return;
+  const entries: unknown[] = Array.isArray(headers)
+    ? headers.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined))
+    : Object.keys(headers).map((name) => (headers as Record<string, unknown>)[name]);
+  for (const entry of entries) {
+    for (const value of Array.isArray(entry) ? entry : [entry]) {
+      if (value !== undefined && value !== null && BAD_HEADER_VALUE.test(String(value))) {
+        throw new WebhooksRequestError(operation.entry.method, operation.entry.path, "headers", "header-value", "holds a value no HTTP header can carry (CR, LF, NUL or a character past U+00FF)");
+      }
+    }
+  }
+}
+
 /**
  * Refuses, before anything is sent, a call whose parameters would change the endpoint or break
  * the spec: every path parameter present (own property), a string within the spec's bounds and
  * no dot segment; every query parameter given within its bounds.
  */
 export function checkParameters(operation: ClientOperation, init: unknown): void {
+  checkHeaders(operation, ownValue(init, "headers"));
   const params = ownValue(init, "params");
   if (operation.pathChecks.length > 0) {
     const pathValues = ownValue(params, "path");

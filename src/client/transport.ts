@@ -30,6 +30,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+// What fetch itself rejected with: only these may be network failures (a TypeError thrown by a
+// middleware or while building the request is a bug or a bad value, not worth a retry).
+const networkFailures = new WeakSet<object>();
+export const isNetworkFailure = (error: unknown): boolean => error !== null && typeof error === "object" && networkFailures.has(error);
+
 /** Status codes whose answers carry no body: a Response cannot be built around one. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -80,14 +85,26 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     // Without an attempt (a middleware built a new Request), a timeout of its own, beside the caller's signal.
     const signal = attempt?.deadline.signal ?? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
     if (typeof token === "function") {
-      const value = await untilAborted(Promise.resolve().then(token), signal);
+      // The function's own failure is the caller's, not the network's: typed, and never retried.
+      const pending = Promise.resolve()
+        .then(token)
+        .catch((error: unknown) => {
+          throw new WebhooksRequestError(method, url, "token", "token-function", "the token function threw or rejected (see `cause`)", { cause: error });
+        });
+      const value = await untilAborted(pending, signal);
       if (!isHeaderValue(value)) {
         throw new WebhooksRequestError(method, url, "token", "header-value", "the token function returned a value no Authorization header can carry (not a string, empty, or with control or non-ASCII characters)");
       }
       request.headers.set("Authorization", value);
     }
     // `redirect: "manual"` here, so that no per-call option can turn following back on.
-    const response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
+    let response: Response;
+    try {
+      response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
+    } catch (error) {
+      if (error !== null && typeof error === "object") networkFailures.add(error);
+      throw error;
+    }
     if (attempt !== undefined) attempt.status = response.status;
     const { status } = response;
     if (status >= 300 && status < 400 && status !== 304) {

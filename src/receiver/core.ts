@@ -69,7 +69,10 @@ export interface ReceiverOptions {
    * If it throws itself, that is contained; the answer is 500 all the same.
    */
   onError?: (error: unknown, body: ReceivedBody | undefined) => unknown;
-  /** Runs each delivery's handlers once per envelope `id` while the store remembers it (see memoryDedupeStore). */
+  /**
+   * Runs each delivery's handlers once per envelope `id` while the store remembers it (see
+   * memoryDedupeStore). A repeat of a delivery still running in this receiver gets its answer.
+   */
   dedupe?: DedupeStore;
   /** How long `dedupe` remembers an id, passed to `claim`. Default 24 hours (the platform's retry window is not documented). */
   dedupeTtlMs?: number;
@@ -291,6 +294,24 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     });
   }
 
+  // A claim that is neither true nor false (a store that forgot to return) must not read as "seen
+  // before": every delivery would be answered 200 with no handler run.
+  function claimNotBoolean(body: ReceivedBody): ReceiverAnswer {
+    report(new TypeError("the dedupe store's claim(key, ttlMs) returned neither true nor false (nor a promise of one); the delivery was answered 500"), body);
+    return RECEIVER_FAILED;
+  }
+
+  // The answers of deliveries whose handlers are running, by dedupe key (only while they run).
+  const inFlight = new Map<string, Promise<ReceiverAnswer>>();
+
+  function track(key: string, answer: Promise<ReceiverAnswer>): Promise<ReceiverAnswer> {
+    inFlight.set(key, answer);
+    answer.then(() => {
+      if (inFlight.get(key) === answer) inFlight.delete(key);
+    });
+    return answer;
+  }
+
   /** Bounds asynchronous work by handlerTimeoutMs; `state.timedOut` tells late work to stand down. */
   function bound(outcome: Promise<ReceiverAnswer>, body: ReceivedBody, key: string | undefined, state = { timedOut: false }): Promise<ReceiverAnswer> {
     return new Promise((resolve) => {
@@ -325,6 +346,10 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       const outcome = run(handlers, body, undefined);
       return isThenable(outcome) ? bound(outcome, body, undefined) : outcome;
     }
+    // A repeat of a delivery still running here gets that delivery's answer when it comes: an early
+    // 200 would tell the platform the event was handled while its handlers may yet fail.
+    const original = inFlight.get(key);
+    if (original !== undefined) return original;
     let claimed: boolean | Promise<boolean>;
     try {
       claimed = dedupe.claim(key, dedupeTtlMs);
@@ -333,13 +358,15 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       return RECEIVER_FAILED;
     }
     if (!isThenable(claimed)) {
+      if (typeof claimed !== "boolean") return claimNotBoolean(body);
       if (!claimed) return ACCEPTED;
       const outcome = run(handlers, body, key);
-      return isThenable(outcome) ? bound(outcome, body, key) : outcome;
+      return isThenable(outcome) ? track(key, bound(outcome, body, key)) : outcome;
     }
     const state = { timedOut: false };
     const outcome = Promise.resolve(claimed).then(
       (fresh) => {
+        if (typeof fresh !== "boolean") return claimNotBoolean(body);
         if (!fresh) return ACCEPTED;
         if (state.timedOut) {
           release(key, body);
@@ -352,7 +379,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
         return RECEIVER_FAILED;
       },
     );
-    return bound(outcome, body, key, state);
+    return track(key, bound(outcome, body, key, state));
   }
 
   /** Which outbound body this is (the first whose schema it satisfies), else the issues of the closest. */

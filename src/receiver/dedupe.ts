@@ -4,7 +4,10 @@
 
 /** Where the receiver records the ids it has handled; share one (Redis, a database) between instances. */
 export interface DedupeStore {
-  /** Records `key` for `ttlMs`; true when it was not recorded already (this delivery should run). */
+  /**
+   * Records `key` for `ttlMs`; true when it was not recorded already (this delivery should run).
+   * Anything but true or false (undefined, "OK", null) is a store failure: the delivery is answered 500.
+   */
   claim(key: string, ttlMs: number): boolean | Promise<boolean>;
   /** Forgets `key`, after its handlers failed, so that a retry runs them again. */
   release(key: string): void | Promise<void>;

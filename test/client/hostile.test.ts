@@ -181,6 +181,51 @@ describe("the token", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([
+    ["throws a TypeError", () => {
+      throw new TypeError("cannot read the token cache");
+    }],
+    ["rejects with a TypeError", () => Promise.reject(new TypeError("cannot read the token cache"))],
+  ])("from a function that %s is a typed refusal, not a network error, and is not retried", async (_label, token) => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    let calls = 0;
+    const error = await caught(client({ token: () => (calls++, token()) }).GET("/webhooks"));
+    expect(error).toMatchObject({ name: "WebhooksRequestError", parameter: "token", rule: "token-function" });
+    expect((error as Error & { cause?: Error }).cause?.message).toBe("cannot read the token cache");
+    expect(calls).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("given per call in a header no request can carry is refused before anything is built, without quoting it", async () => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    for (const headers of [{ Authorization: `${TOKEN}\nX-Evil: 1` }, new Headers([["x-api-key", "k"]]), [["Authorization", `${TOKEN}\0`]]]) {
+      const call = (untyped().GET as (path: string, init: object) => Promise<unknown>)("/webhooks", { headers });
+      if (headers instanceof Headers) {
+        await call; // a Headers object holds valid values only
+        continue;
+      }
+      const error = await caught(call);
+      expect(error).toMatchObject({ name: "WebhooksRequestError", parameter: "headers", rule: "header-value" });
+      expect(everything(error)).not.toContain(TOKEN);
+    }
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("an error a middleware throws is its own: neither retried nor reported as a network failure", async () => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    let calls = 0;
+    const withBug = client();
+    withBug.use({
+      onRequest: () => {
+        calls += 1;
+        throw new TypeError("bug in a middleware");
+      },
+    });
+    const error = await caught(withBug.GET("/webhooks"));
+    expect([error.name, error.message, calls]).toEqual(["TypeError", "bug in a middleware", 1]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("and the body never appear in an error about a non-JSON success body", async () => {
     server.answer((_request, response) => response.writeHead(200, { "content-type": "application/json" }).end(`<html>${BODY_SECRET}`));
     const error = await caught(client().GET("/webhooks"));
@@ -201,6 +246,13 @@ describe("waits are bounded and cancellable", () => {
     expect(() => client({ retry: { maxDelayMs: 2 ** 31 } })).toThrow(/`retry.maxDelayMs`/);
     expect(() => client({ retry: { baseDelayMs: Number.NaN } })).toThrow(/`retry.baseDelayMs`/);
     expect(() => client({ maxResponseBytes: 0 })).toThrow(/`maxResponseBytes`/);
+  });
+
+  it("takes the largest timeoutMs it accepts at its word: no call times out at once", async () => {
+    server.answer((_request, response) => void setTimeout(() => json(response, 200, webhook), 20));
+    const patient = client({ timeoutMs: 2 ** 31 - 1 });
+    const [first, second] = await Promise.all([patient.GET("/webhooks"), patient.GET("/webhooks", { signal: new AbortController().signal })]);
+    expect([first.response.status, second.response.status]).toEqual([200, 200]);
   });
 
   it("cancels a Retry-After wait the moment the caller aborts", async () => {

@@ -71,6 +71,13 @@ describe("pages it cannot trust end the iteration with a typed error", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("a server that ignores offset and returns the same events in another order: still the repeated page", async () => {
+    server.answer((_request, response, index) => json(response, 200, { webhookName: "w", events: index % 2 === 0 ? [event(0), event(1)] : [event(1), event(0)] }));
+    const error = await collect(iterateDivertedEvents(client(), "w", { pageSize: 2 })).catch((thrown) => thrown);
+    expect(error).toMatchObject({ name: "WebhooksPaginationError", reason: "repeated-page", offset: 2 });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("a page longer than asked", async () => {
     server.answer((_request, response) => json(response, 200, { webhookName: "w", events: [event(0), event(1), event(2)] }));
     await expect(collect(iterateDivertedEvents(client(), "w", { pageSize: 2 }))).rejects.toMatchObject({ reason: "page-too-long", offset: 0 });

@@ -350,6 +350,48 @@ const cases: Case[] = [
     },
   },
   {
+    name: "answers a duplicate that arrives while the original still runs with the original's answer, not an early 200",
+    options: () => ({ dedupe: memoryDedupeStore() }),
+    handlers: (r, log) =>
+      r.on("*", async (event) => {
+        log.seen.push(event.username);
+        await pause(60);
+        if (event.username === "fails") throw new Error("fails once");
+      }),
+    async act(call, log) {
+      const failing = { ...delivery, username: "fails" };
+      const original = call(json(failing));
+      await pause(15);
+      const duplicate = await call(json(failing));
+      expect([(await original).status, duplicate.status]).toEqual([500, 500]);
+      // The failure released the id: the platform's next retry runs the handlers.
+      expect((await call(json(delivery))).status).toBe(200);
+      const slow = call(json({ ...delivery, id: "slow-but-fine" }));
+      await pause(15);
+      expect((await call(json({ ...delivery, id: "slow-but-fine" }))).status).toBe(200);
+      expect((await slow).status).toBe(200);
+      expect(log.seen).toEqual(["fails", delivery.username, delivery.username]);
+    },
+  },
+  {
+    name: "answers 500 and tells onError when a dedupe store's claim returns no boolean, instead of skipping the handlers with a 200",
+    handlers: (r, log) => r.on("*", record(log, "ran")),
+    options: {
+      dedupe: {
+        // A store written without its return value: `await redis.set(...)` and nothing returned.
+        claim: ((key: string) => (key === "sync-store" ? undefined : Promise.resolve(undefined))) as never,
+        release: () => undefined,
+      },
+    },
+    async act(call, log) {
+      expect((await call(json(delivery))).status).toBe(500);
+      expect((await call(json({ ...delivery, id: "sync-store" }))).status).toBe(500);
+      expect(log.seen).toEqual([]);
+      expect(log.errors).toEqual([expect.any(TypeError), expect.any(TypeError)]);
+      expect(String((log.errors[0] as Error).message)).toContain("claim");
+    },
+  },
+  {
     name: "waits for an asynchronous dedupe store, and answers 500 when it fails",
     handlers: (r, log) => r.on("*", record(log, "ran")),
     options: {

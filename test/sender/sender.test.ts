@@ -73,6 +73,58 @@ describe("long runs", () => {
     expect(calls).toBeLessThan(2100);
   });
 
+  it("stop sending when onDelivery throws once: nothing is sent after the run has failed", async () => {
+    let calls = 0;
+    const fetch = async () => (calls += 1, new Response(null, { status: 200 }));
+    let thrown = false;
+    const run = sendSampleEvents({
+      url,
+      count: 10_000,
+      concurrency: 4,
+      fetch,
+      onDelivery: () => {
+        if (!thrown && calls >= 10) {
+          thrown = true;
+          throw new Error("the printer broke");
+        }
+      },
+    });
+    await expect(run).rejects.toThrow("the printer broke");
+    const atFailure = calls;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(atFailure);
+    expect(calls).toBeLessThan(20);
+  });
+
+  it("await an asynchronous onDelivery, and stop on its rejection as on a throw (no unhandled rejection)", async () => {
+    let calls = 0;
+    let settled = 0;
+    const fetch = async () => (calls += 1, new Response(null, { status: 200 }));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const run = sendSampleEvents({
+        url,
+        count: 1000,
+        concurrency: 2,
+        fetch,
+        onDelivery: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          settled += 1;
+          if (calls >= 5) throw new Error("the database is down");
+        },
+      });
+      await expect(run).rejects.toThrow("the database is down");
+      const atFailure = calls;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([calls, settled]).toEqual([atFailure, atFailure]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("keep only the first results and count the rest", async () => {
     const fetch = async () => new Response(null, { status: 200 });
     const report = await sendSampleEvents({ url, count: 3000, concurrency: 4, fetch, keepDeliveries: 10 });
@@ -87,6 +139,12 @@ describe("failures say why, and never quote secrets", () => {
     await new Promise((resolve) => closed.server.close(resolve));
     const report = await sendSampleEvents({ url: closed.url });
     expect(report.deliveries[0]?.error).toMatch(/^ECONNREFUSED \(connection refused/);
+  });
+
+  it("the largest timeoutMs accepted does not time a delivery out at once", async () => {
+    reset();
+    const report = await sendSampleEvents({ url, timeoutMs: 2 ** 31 - 1 });
+    expect(report.deliveries.map((delivery) => [delivery.status, delivery.error])).toEqual([[200, undefined]]);
   });
 
   it("a receiver that never answers times out", async () => {
@@ -181,6 +239,13 @@ describe("choosing and shaping what is sent", () => {
     expect(selectEventTypes(["policy.quote.*"]).every((type) => type.startsWith("policy.quote."))).toBe(true);
     expect(() => selectEventTypes(["polcy.issue"])).toThrow(/did you mean "policy.issue"/);
     expect(() => selectEventTypes(["nothing.*"])).toThrow(TypeError);
+  });
+
+  it("refuses an empty list of types instead of reporting a run that sent nothing as a success", async () => {
+    reset();
+    await expect(sendSampleEvents({ url, types: [] })).rejects.toThrow(/`types` must name at least one event type/);
+    expect(() => selectEventTypes([])).toThrow(/at least one/);
+    expect(received).toHaveLength(0);
   });
 
   it("sends failure and suspension alerts, valid against their schemas", async () => {

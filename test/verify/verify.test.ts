@@ -77,6 +77,18 @@ describe.concurrent("verify", { timeout: 60_000 }, () => {
     expect(result.stderr).toContain("verify: FAILED: the upstream is unreachable: ECONNREFUSED");
   });
 
+  it("refuses a token no header can carry before calling anything, without quoting it (not an 'unreachable' upstream)", async () => {
+    const { verifyDeployment } = await import("../../src/verify.js");
+    const error = await verifyDeployment({ upstream, token: `${TOKEN}\nX-Evil: 1` }).then(
+      () => undefined,
+      (thrown: Error) => thrown,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error?.message).toContain("`token`");
+    expect(String(error?.message) + String(error?.stack)).not.toContain(TOKEN);
+    expect(seen.has(`${TOKEN}\nX-Evil: 1`)).toBe(false);
+  });
+
   it("reports a redirect and does not follow it", async () => {
     const result = await verify(upstream, "moved-token");
     expect(result.code).toBe(1);
