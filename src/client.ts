@@ -3,7 +3,7 @@ import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
-import { deadlineMs, MAX_TIMER_MS } from "./client/limits.js";
+import { MAX_TIMER_MS } from "./client/limits.js";
 import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 
@@ -207,7 +207,7 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
     ...(typeof token === "string" && { headers: { Authorization: token } }),
     fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
   });
-  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(deadlineMs(timeoutMs)), ...retryPolicy };
+  const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(timeoutMs), ...retryPolicy };
   const methods = client as unknown as Record<string, unknown>;
   type Call = (url: unknown, init?: object) => Promise<Result>;
   // Every verb openapi-fetch offers (GET, PUT, ... TRACE): a verb the spec lacks is refused by the table.

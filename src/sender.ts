@@ -6,7 +6,7 @@ import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
-import { deadlineMs } from "./client/limits.js";
+import { MAX_TIMER_MS } from "./client/limits.js";
 import { parse, type SchemaName } from "./validation.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
@@ -258,7 +258,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   }
   if (concurrency > MAX_CONCURRENCY) throw new TypeError(`sendSampleEvents: \`concurrency\` must be at most ${MAX_CONCURRENCY}`);
   if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw new TypeError("sendSampleEvents: `keepDeliveries` must be a non-negative integer");
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${2 ** 31 - 1}`);
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${MAX_TIMER_MS}`);
   const sentHeaders = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     const problem = headerProblem(name, value);
@@ -272,7 +272,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   for (const type of new Set(types)) parse(schema, build(type, 0).body);
 
   const doFetch = options.fetch ?? fetch;
-  const deadlines = new Deadlines(deadlineMs(timeoutMs));
+  const deadlines = new Deadlines(timeoutMs);
   const deliveries: SentDelivery[] = [];
   const latency = new LatencyHistogram();
   let failures = 0;

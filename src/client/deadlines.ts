@@ -3,6 +3,8 @@
 // once the last of them is overdue, and only if any is still in flight. An attempt therefore
 // times out between `timeoutMs` and `timeoutMs` + one slice (a twentieth of it, at most 1 s).
 
+import { MAX_TIMER_MS } from "./limits.js";
+
 const TIMED_OUT = Symbol("timed out");
 /**
  * A slice serves at most this many attempts. Each attempt's Request adds a listener to the slice's
@@ -51,9 +53,12 @@ class SharedAttempt implements AttemptSignal {
 export class Deadlines {
   private slice: Slice | undefined;
   private readonly width: number;
+  private readonly sliceDelay: number;
 
   constructor(private readonly timeoutMs: number) {
     this.width = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 20)));
+    // Past the timer limit Node would fire after 1 ms, timing every attempt out at once.
+    this.sliceDelay = Math.min(timeoutMs + this.width, MAX_TIMER_MS);
   }
 
   /** A shared signal for an attempt starting now. */
@@ -63,7 +68,7 @@ export class Deadlines {
       // A retired slice with nothing in flight has nothing to time out.
       if (slice !== undefined && slice.inFlight === 0) clearTimeout(slice.timer);
       const fresh = new Slice();
-      fresh.timer = setTimeout(() => fresh.inFlight > 0 && fresh.controller.abort(TIMED_OUT), this.timeoutMs + this.width) as Timer;
+      fresh.timer = setTimeout(() => fresh.inFlight > 0 && fresh.controller.abort(TIMED_OUT), this.sliceDelay) as Timer;
       slice = this.slice = fresh;
     }
     slice.uses += 1;
