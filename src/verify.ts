@@ -57,7 +57,8 @@ function ownViolations(operation: OperationEntry, status: number, data: unknown)
 }
 
 /** Values of each string field of the records in a list answer (`{webhooks: [{name}]}` → name → [...]). */
-function collectFields(data: unknown, into: Map<string, string[]>): void {
+/** The distinct string values of each field of the listed records, at most `most` per field (a huge list costs no more). */
+function collectFields(data: unknown, into: Map<string, string[]>, most: number): void {
   if (data === null || typeof data !== "object") return;
   for (const list of Object.values(data)) {
     if (!Array.isArray(list)) continue;
@@ -65,9 +66,8 @@ function collectFields(data: unknown, into: Map<string, string[]>): void {
       if (record === null || typeof record !== "object") continue;
       for (const [field, value] of Object.entries(record)) {
         if (typeof value !== "string") continue;
-        const values = into.get(field) ?? [];
-        if (!values.includes(value)) values.push(value);
-        into.set(field, values);
+        const values = into.get(field) ?? into.set(field, []).get(field)!;
+        if (values.length < most && !values.includes(value)) values.push(value);
       }
     }
   }
@@ -128,6 +128,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
     const client = createWebhooksClient({ baseUrl: proxy.url, token: options.token, retry: false, timeoutMs });
     const request = client.request as unknown as (method: string, path: string, init: object) => Promise<{ data?: unknown; response: Response }>;
     const calls: VerifiedCall[] = [];
+    const max = options.maxWebhooks ?? 5;
     const fields = new Map<string, string[]>();
     if (options.names) fields.set("name", [...options.names]);
     const call = async (operation: OperationEntry, pathValues: Record<string, string>) => {
@@ -140,7 +141,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
         const reported = [...contractViolations(response)];
         const seen = new Set(reported.map((violation) => violation.location));
         verified.violations = [...reported, ...ownViolations(operation, response.status, data).filter((violation) => !seen.has(violation.location))];
-        if (!options.names) collectFields(data, fields);
+        if (!options.names) collectFields(data, fields, max);
       } catch (error) {
         if (!(error instanceof WebhooksContractError)) throw error;
         if (error instanceof WebhooksRedirectError) verified.status = error.status;
@@ -148,7 +149,6 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
       }
     };
     for (const operation of READ_OPERATIONS.filter((op) => op.pathParameters.length === 0)) await call(operation, {});
-    const max = options.maxWebhooks ?? 5;
     for (const operation of READ_OPERATIONS.filter((op) => op.pathParameters.length > 0)) {
       for (let index = 0; index < max; index += 1) {
         const values = operation.pathParameters.map((parameter) => [parameter.name, fields.get(parameter.name)?.[index]] as const);

@@ -2,6 +2,7 @@
 // socotra-webhooks-verify: checks a real deployment against the contract, read-only.
 import { fail, parseCommandLine } from "./cli.js";
 import { verifyDeployment } from "../verify.js";
+import { printable } from "../cli/text.js";
 
 const usage = `Usage: socotra-webhooks-verify --upstream URL [--token TOKEN] [--name NAME ...]
 
@@ -24,15 +25,16 @@ try {
   const { calls, failures } = await verifyDeployment({ upstream: values.upstream, token: values.token, ...(values.name && { names: values.name }) });
   for (const call of calls) {
     const good = call.violations.length === 0 && call.problem === undefined && call.status !== null && call.status < 300;
-    console.log(`${good ? "✓" : "✗"} ${call.operationId} ${call.method} ${call.path} → ${call.status ?? "no answer"}`);
-    if (call.problem) console.log(`    ${call.problem}`);
-    for (const violation of call.violations) console.log(`    ${violation.location}: ${violation.message}`);
+    // Paths, problems and violations quote the upstream's data: shown with control characters escaped.
+    console.log(`${good ? "✓" : "✗"} ${call.operationId} ${call.method} ${printable(call.path)} → ${call.status ?? "no answer"}`);
+    if (call.problem) console.log(`    ${printable(call.problem)}`);
+    for (const violation of call.violations) console.log(`    ${printable(violation.location)}: ${printable(violation.message)}`);
   }
   const broken = calls.filter((call) => call.violations.length > 0).length;
   console.log(`\n${calls.length} call(s), ${broken} breaking the contract`);
-  for (const failure of failures) console.error(`verify: FAILED: ${failure}`);
+  for (const failure of failures) console.error(`verify: FAILED: ${printable(failure)}`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 } catch (error) {
-  console.error(`verify: ${(error as Error).message}`);
+  console.error(`verify: ${printable((error as Error).message)}`);
   process.exitCode = 1;
 }
