@@ -29,15 +29,25 @@ export function timeRounds(fn, { iterations, warmup = 3, rounds = 9 }) {
   return samples;
 }
 
-/** Interleaves rounds of two functions (subject, baseline), each round timed as `iterations` calls. */
+/**
+ * Interleaves rounds of two functions (subject, baseline), each round timed as `iterations` calls,
+ * in alternating order (neither always runs first, or always after the other's garbage): the
+ * rounds pair up for `row({ paired: true })`.
+ */
 export function compare(subject, baseline, options) {
   const [s, b] = [[], []];
   const rounds = options.rounds ?? 9;
   timeRounds(subject, { ...options, rounds: 0 });
   timeRounds(baseline, { ...options, rounds: 0 });
+  const once = (fn, into) => into.push(...timeRounds(fn, { ...options, warmup: 0, rounds: 1 }));
   for (let i = 0; i < rounds; i += 1) {
-    s.push(...timeRounds(subject, { ...options, warmup: 0, rounds: 1 }));
-    b.push(...timeRounds(baseline, { ...options, warmup: 0, rounds: 1 }));
+    if (i % 2 === 0) {
+      once(subject, s);
+      once(baseline, b);
+    } else {
+      once(baseline, b);
+      once(subject, s);
+    }
   }
   return { subject: s, baseline: b };
 }
