@@ -10,19 +10,44 @@ interface ParameterCheck {
   readonly pattern: RegExp | null;
 }
 
+/** openapi-fetch's `pathSerializer`: the URL ending in the path template, and the path values. */
+export type PathSerializer = (url: string, values: Record<string, unknown>) => string;
+
 export interface ClientOperation {
   readonly entry: OperationEntry;
   readonly pathChecks: readonly ParameterCheck[];
   readonly queryChecks: readonly ParameterCheck[];
+  /** Puts the checked path values, percent-encoded, into the template at the URL's end. */
+  readonly serializePath: PathSerializer;
 }
 
 const compile = (rule: OperationParameter): ParameterCheck => ({ rule, pattern: rule.pattern === undefined ? null : new RegExp(rule.pattern, "u") });
+
+/**
+ * The client's own path serializer for one template: the endpoint-changing checks below rely on
+ * every value being percent-encoded as one segment, so that rule is kept here, not in a library's
+ * internals, and only the template at the URL's end is filled (never braces in the base URL).
+ */
+function pathSerializer(template: string): PathSerializer {
+  // Literal text at even indexes, parameter names at odd ones.
+  const parts = template.split(/\{([^{}]+)\}/);
+  return (url, values) => {
+    let path = url.slice(0, url.length - template.length);
+    for (let i = 0; i < parts.length; i += 1) path += i % 2 === 0 ? parts[i] : encodeURIComponent(values[parts[i]!] as string);
+    return path;
+  };
+}
 
 /** Method → path template → operation. Maps, so that no user-supplied name reaches Object.prototype. */
 const byCall = new Map<string, Map<string, ClientOperation>>();
 for (const entry of OPERATIONS) {
   const byPath = byCall.get(entry.method) ?? byCall.set(entry.method, new Map()).get(entry.method)!;
-  byPath.set(entry.path, { entry, pathChecks: entry.pathParameters.map(compile), queryChecks: entry.queryParameters.map(compile) });
+  byPath.set(entry.path, {
+    entry,
+    pathChecks: entry.pathParameters.map(compile),
+    queryChecks: entry.queryParameters.map(compile),
+    serializePath: pathSerializer(entry.path),
+  });
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -54,7 +79,7 @@ export function checkString(operation: ClientOperation, { rule, pattern }: Param
   if (rule.minLength !== undefined && length < rule.minLength) refuse("minLength", `must be at least ${rule.minLength} character(s) long`);
   if (rule.maxLength !== undefined && length > rule.maxLength) refuse("maxLength", `must be at most ${rule.maxLength} characters long, got ${length}`);
   if (pattern !== null && !pattern.test(value)) refuse("pattern", `must match the pattern ${rule.pattern}`);
-  // The path serializer percent-encodes the value (`%2e` is sent as `%252e`), so the URL parser
+  // serializePath percent-encodes the value (`%2e` is sent as `%252e`), so the URL parser
   // removes or climbs out of a segment only when the value is `.` or `..` itself.
   if (value === "." || value === "..") refuse("dot-segment", "is a dot segment (`.` or `..`) that the URL parser would remove, changing the endpoint");
 }
@@ -90,12 +115,27 @@ function checkHeaders(operation: ClientOperation, headers: unknown): void {
   }
 }
 
+/** openapi-fetch's per-call options that would replace the client's endpoint, transport or serializer. */
+const PER_CLIENT_OPTIONS = ["baseUrl", "fetch", "Request", "pathSerializer"] as const;
+
 /**
  * Refuses, before anything is sent, a call whose parameters would change the endpoint or break
- * the spec: every path parameter present (own property), a string within the spec's bounds and
- * no dot segment; every query parameter given within its bounds.
+ * the spec: no per-call option that replaces the client's own; every path parameter present (own
+ * property), a string within the spec's bounds and no dot segment; every query parameter given
+ * within its bounds.
  */
 export function checkParameters(operation: ClientOperation, init: unknown): void {
+  for (const option of PER_CLIENT_OPTIONS) {
+    if (ownValue(init, option) !== undefined) {
+      throw new WebhooksRequestError(
+        operation.entry.method,
+        operation.entry.path,
+        option,
+        "per-call-option",
+        "cannot be set per call: it would send the request elsewhere or past the client's timeout, redirect and size guards (give `baseUrl` and `fetch` to createWebhooksClient)",
+      );
+    }
+  }
   checkHeaders(operation, ownValue(init, "headers"));
   const params = ownValue(init, "params");
   if (operation.pathChecks.length > 0) {

@@ -105,8 +105,8 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       if (error !== null && typeof error === "object") networkFailures.add(error);
       throw error;
     }
-    if (attempt !== undefined) attempt.status = response.status;
     const { status } = response;
+    if (attempt !== undefined) attempt.status = status;
     if (status >= 300 && status < 400 && status !== 304) {
       cancel(response);
       throw new WebhooksRedirectError(method, url, status, redirectTarget(response, request.url));

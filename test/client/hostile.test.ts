@@ -75,6 +75,38 @@ describe("path parameters never change the endpoint", () => {
     }
     expect(server.requests).toHaveLength(0);
   });
+
+  // openapi-fetch takes these per call; each would bypass the client's transport or serializer.
+  it.each([
+    { option: "fetch", value: (request: Request) => fetch(request) },
+    { option: "baseUrl", value: "http://127.0.0.1:1" },
+    { option: "pathSerializer", value: () => "http://127.0.0.1:1/x" },
+    { option: "Request", value: Request },
+  ])("refuses a per-call $option option before sending anything", async ({ option, value }) => {
+    server.answer((_request, response) => response.writeHead(200).end());
+    elsewhere.answer((_request, response) => response.writeHead(200).end());
+    const error = await caught(untyped().GET("/webhooks/{name}", { params: { path: { name: "policy-events" } }, [option]: value }));
+    expect(error).toBeInstanceOf(WebhooksRequestError);
+    expect(error).toMatchObject({ parameter: option, rule: "per-call-option" });
+    expect(error.message).toContain(`\`${option}\` cannot be set per call`);
+    expect([server.requests, elsewhere.requests]).toEqual([[], []]);
+  });
+
+  it("passes the caller's own options on whatever their names, and takes a null init", async () => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    const init = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": 1, "toString": 1, "headers": {"X-Trace": "t-1"}, "params": {"path": {"name": "policy-events"}}}');
+    const { data } = await untyped().GET("/webhooks/{name}", init) as { data?: unknown };
+    await untyped().GET("/webhooks", null as unknown as object);
+    expect(data).toEqual(webhook);
+    expect(server.requests.map((request) => [request.url, request.headers["x-trace"]])).toEqual([["/webhooks/policy-events", "t-1"], ["/webhooks", undefined]]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("fills only the template: braces in the base URL are not a parameter", async () => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    await client({ baseUrl: `${server.url}/{name}` }).GET("/webhooks/{name}", { params: { path: { name: "policy-events" } } });
+    expect(server.requests.map((request) => request.url)).toEqual(["/%7Bname%7D/webhooks/policy-events"]);
+  });
 });
 
 describe("retry rules come from the operations table", () => {

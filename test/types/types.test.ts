@@ -30,6 +30,10 @@ async function typeChecks() {
   await client.POST("/webhooks");
   // @ts-expect-error `limit` is an integer
   await client.GET("/webhooks/{name}/diverted", { params: { path: { name: "w" }, query: { limit: "10" } } });
+  // @ts-expect-error a per-call fetch would bypass the client's transport: give it to createWebhooksClient
+  await client.GET("/webhooks", { fetch: (request: Request) => fetch(request) });
+  // @ts-expect-error a per-call baseUrl would send the token elsewhere
+  await client.GET("/webhooks/{name}", { params: { path: { name: "w" } }, baseUrl: "http://127.0.0.1:2" });
 
   // Bodies: required field, unknown event type, wrong field type.
   // @ts-expect-error `name` is required
