@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { build } from "esbuild";
 import createClient from "openapi-fetch";
 import { createWebhooksClient } from "../dist/index.js";
-import { median, row } from "./lib.js";
+import { median, row, seededRandom, shuffled } from "./lib.js";
 
 const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
 const port = await new Promise((resolve) => server.stdout.once("data", (chunk) => resolve(Number(chunk.toString()))));
@@ -17,8 +17,9 @@ const token = "bench-token";
 const body = { name: "policy-events", events: ["policy.issue"], integrationName: "document-service", retryStrategy: "three", failureHandling: { actOnStatusCodes: ["500"], actOnTimeout: true, mode: "divert" } };
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 // The requests of each variant, in rounds short enough that the variants' rounds lie close in time:
-// on this shared machine the speed drifts by more than the 3% sought within a minute.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+// on this shared machine the speed drifts by more than the 3% sought within a second, and rounds of
+// 500 requests read anywhere from 0.96x to 1.11x from run to run; rounds of 10 agree within 1%.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const PER_ROUND = Math.ceil(REQUESTS / ROUNDS);
 
 const ours = createWebhooksClient({ baseUrl, token });
@@ -47,17 +48,15 @@ async function round(fn) {
   return ((performance.now() - started) * 1e6) / PER_ROUND;
 }
 
-// Every round times each of the six (method, variant) pairs once, in an order that rotates from
-// round to round, so that no variant always runs first, after a given one, or in a quieter part
-// of the run than the others: drift in the shared machine's speed falls on all alike.
+// Every round times each of the six (method, variant) pairs once, in a fresh random order (seeded:
+// the same on every run), so that no variant always runs first, after a given one, or in a quieter
+// part of the run than the others. A fixed rotation is not enough: the variant that follows a switch
+// between GETs and PUTs reads 1% slower, and a rotation always puts the same variant there.
 const pairs = Object.entries(calls).flatMap(([method, variants]) => Object.entries(variants).map(([name, fn]) => ({ method, name, fn })));
 const samples = Object.fromEntries(Object.keys(calls).map((method) => [method, { ours: [], openapiFetch: [], fetch: [] }]));
-for (let i = 0; i < 2; i += 1) for (const { fn } of pairs) await round(fn); // warm-up
-for (let i = 0; i < ROUNDS; i += 1) {
-  const order = [...pairs.slice(i % pairs.length), ...pairs.slice(0, i % pairs.length)];
-  if (i % 2 === 1) order.reverse();
-  for (const { method, name, fn } of order) samples[method][name].push(await round(fn));
-}
+const random = seededRandom(13);
+for (let i = 0; i < 20; i += 1) for (const { fn } of pairs) await round(fn); // warm-up
+for (let i = 0; i < ROUNDS; i += 1) for (const { method, name, fn } of shuffled(pairs, random)) samples[method][name].push(await round(fn));
 const rows = [];
 for (const method of Object.keys(calls)) {
   const { ours: oursSamples, openapiFetch, fetch: fetchSamples } = samples[method];
@@ -89,10 +88,10 @@ globalThis.fetch = async (input, init) => {
 };
 const stubbed = { ours: createWebhooksClient({ baseUrl, token }), openapiFetch: createClient({ baseUrl, headers: { Authorization: token } }) };
 const stubCalls = Object.entries(stubbed).map(([name, client]) => ({ name, fn: async () => check((await client.GET("/webhooks/{name}", path)).data) }));
-const STUB_ROUNDS = 15;
+const STUB_ROUNDS = ROUNDS;
 const stubSamples = { ours: [], openapiFetch: [] };
-for (let i = 0; i < 2; i += 1) for (const { fn } of stubCalls) await round(fn);
-for (let i = 0; i < STUB_ROUNDS; i += 1) for (const { name, fn } of i % 2 ? [...stubCalls].reverse() : stubCalls) stubSamples[name].push(await round(fn));
+for (let i = 0; i < 20; i += 1) for (const { fn } of stubCalls) await round(fn);
+for (let i = 0; i < STUB_ROUNDS; i += 1) for (const { name, fn } of shuffled(stubCalls, random)) stubSamples[name].push(await round(fn));
 const added = median(stubSamples.ours.map((value, i) => value - stubSamples.openapiFetch[i]));
 rows.push(
   row({

@@ -52,6 +52,27 @@ export function compare(subject, baseline, options) {
   return { subject: s, baseline: b };
 }
 
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same orders on every run. */
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A copy of `items` in random order (Fisher-Yates). */
+export function shuffled(items, random) {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 /**
  * A result row for the report; `higherIsBetter` for rates (requests per second), where the target is a floor.
  * `paired`: the samples were taken side by side, round by round, and the ratio is the median of
