@@ -101,7 +101,7 @@ const BAD_HEADER_VALUE = /[\r\n\0\u0100-\uffff]/;
  * Refuses per-call header values no request can carry, without quoting them (one may be a token):
  * fetch's own TypeError would quote the value. A Headers object holds valid values already.
  */
-function checkHeaders(operation: ClientOperation, headers: unknown): void {
+function checkHeaders(operation: ClientOperation, headers: unknown, field: string): void {
   if (headers === undefined || headers === null || typeof headers !== "object" || (typeof Headers === "function" && headers instanceof Headers)) return;
   const entries: unknown[] = Array.isArray(headers)
     ? headers.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined))
@@ -109,7 +109,7 @@ function checkHeaders(operation: ClientOperation, headers: unknown): void {
   for (const entry of entries) {
     for (const value of Array.isArray(entry) ? entry : [entry]) {
       if (value !== undefined && value !== null && BAD_HEADER_VALUE.test(String(value))) {
-        throw new WebhooksRequestError(operation.entry.method, operation.entry.path, "headers", "header-value", "holds a value no HTTP header can carry (CR, LF, NUL or a character past U+00FF)");
+        throw new WebhooksRequestError(operation.entry.method, operation.entry.path, field, "header-value", "holds a value no HTTP header can carry (CR, LF, NUL or a character past U+00FF)");
       }
     }
   }
@@ -136,8 +136,10 @@ export function checkParameters(operation: ClientOperation, init: unknown): void
       );
     }
   }
-  checkHeaders(operation, ownValue(init, "headers"));
+  checkHeaders(operation, ownValue(init, "headers"), "headers");
   const params = ownValue(init, "params");
+  // openapi-fetch sends `params.header` as headers too.
+  checkHeaders(operation, ownValue(params, "header"), "params.header");
   if (operation.pathChecks.length > 0) {
     const pathValues = ownValue(params, "path");
     for (const check of operation.pathChecks) {

@@ -243,6 +243,14 @@ describe("the token", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("given per call in `params.header`, which openapi-fetch sends as headers too, is refused the same way", async () => {
+    server.answer((_request, response) => json(response, 200, webhook));
+    const error = await caught(untyped().GET("/webhooks", { params: { header: { Authorization: `${TOKEN}\r\nX-Evil: 1` } } }));
+    expect(error).toMatchObject({ name: "WebhooksRequestError", parameter: "params.header", rule: "header-value" });
+    expect(everything(error)).not.toContain(TOKEN);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("an error a middleware throws is its own: neither retried nor reported as a network failure", async () => {
     server.answer((_request, response) => json(response, 200, webhook));
     let calls = 0;
