@@ -100,7 +100,7 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-type Result = { response: Response; violations?: readonly ContractViolation[] };
+type Result = { response: Response; data?: unknown; violations?: readonly ContractViolation[] };
 type Init = { signal?: AbortSignal | null; parseAs?: string } | undefined;
 interface Policy {
   origin: string;
@@ -139,15 +139,17 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
   const userSignal = init?.signal ?? undefined;
   if (userSignal?.aborted) throw userSignal.reason;
   const retries = operation.entry.idempotent ? policy.retries : 0;
-  // A caller's signal, or a body read after the call returns (parseAs "stream"), needs a controller of its own.
-  const own = userSignal !== undefined || init?.parseAs === "stream";
+  const stream = init?.parseAs === "stream";
+  // A caller's signal, or a body read after the call returns, needs a controller of its own.
+  const own = userSignal !== undefined || stream;
   for (let tries = 0; ; tries += 1) {
     const deadline = own ? policy.deadlines.own(userSignal) : policy.deadlines.shared();
-    const attempt: Attempt = { method, url: where, deadline, status: 0 };
+    const attempt: Attempt = { method, url: where, deadline, stream, status: 0 };
     let result: Result;
     try {
       result = await invoke(attemptInit(init, operation, attempt));
     } catch (error) {
+      deadline.end();
       if (deadline.timedOut) throw new WebhooksTimeoutError(method, where, policy.timeoutMs);
       if (userSignal?.aborted) throw error;
       if (error instanceof WebhooksContractError) throw error;
@@ -161,9 +163,9 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
       if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
       await wait(backoff(policy, tries), userSignal);
       continue;
-    } finally {
-      deadline.end();
     }
+    // A streamed body still arriving ends the deadline itself when it ends (see the transport).
+    if (!stream || !(result.data instanceof ReadableStream)) deadline.end();
     result.violations = contractViolations(result.response);
     if (tries >= retries || !RETRY_STATUSES.has(result.response.status)) return result;
     await wait(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(policy, tries)), userSignal);

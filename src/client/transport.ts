@@ -1,6 +1,6 @@
 // What stands between openapi-fetch and the network for each attempt: the attempt's timeout
 // signal, the token (when it is a function), no redirects, and a bound on the body's size.
-import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseTooLargeError } from "../errors.js";
+import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
@@ -11,6 +11,8 @@ export interface Attempt {
   readonly method: string;
   readonly url: string;
   readonly deadline: AttemptSignal;
+  /** The caller reads the body after the call returns (parseAs "stream"): the body ends the deadline. */
+  readonly stream: boolean;
   status: number;
 }
 
@@ -69,6 +71,39 @@ function bounded(response: Response, maxBytes: number, tooLarge: () => Error): R
   return copy;
 }
 
+/**
+ * The body of a streamed answer, holding the attempt's deadline (its timeout, and the caller's
+ * signal) until it ends, errs or is cancelled: the caller reads it after the call has returned.
+ */
+function streamed(response: Response, attempt: Attempt, timedOut: () => Error): Response {
+  const reader = response.body!.getReader();
+  const { deadline } = attempt;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        deadline.end();
+        // The timer aborts with a private reason: the caller gets the typed error instead.
+        controller.error(deadline.timedOut ? timedOut() : error);
+        return;
+      }
+      if (chunk.done) {
+        deadline.end();
+        controller.close();
+      } else controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      deadline.end();
+      return reader.cancel(reason);
+    },
+  });
+  const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+
 export interface TransportOptions {
   token: TokenSource;
   timeoutMs: number;
@@ -111,6 +146,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       cancel(response);
       throw new WebhooksRedirectError(method, url, status, redirectTarget(response, request.url));
     }
+    if (response.body === null || NULL_BODY.has(status)) return response;
     const length = response.headers.get("content-length");
     // A declared length bounds the body (the HTTP parser reads no further), unless it is compressed.
     if (length !== null && response.headers.get("content-encoding") === null) {
@@ -118,9 +154,9 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
         cancel(response);
         throw new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
       }
-      return response;
+    } else {
+      response = bounded(response, maxResponseBytes, () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes));
     }
-    if (response.body === null || NULL_BODY.has(status)) return response;
-    return bounded(response, maxResponseBytes, () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes));
+    return attempt?.stream === true ? streamed(response, attempt, () => new WebhooksTimeoutError(method, url, timeoutMs)) : response;
   };
 }
