@@ -1,7 +1,7 @@
 import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
-import { checkParameters, findOperation, type ClientOperation } from "./client/operations.js";
+import { callInit, checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
 import { MAX_TIMER_MS } from "./client/limits.js";
 import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
@@ -101,7 +101,6 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 type Result = { response: Response; data?: unknown; violations?: readonly ContractViolation[] };
-type Init = { signal?: AbortSignal | null; parseAs?: string } | undefined;
 interface Policy {
   origin: string;
   timeoutMs: number;
@@ -111,20 +110,6 @@ interface Policy {
   maxDelayMs: number;
 }
 
-/**
- * The caller's init with the client's serializer and the attempt added. Built key by key: on
- * Node 20 `{ ...init, key: value }` costs near a microsecond a call, over thirty times this.
- */
-function attemptInit(init: Init, operation: ClientOperation, attempt: Attempt): Record<string, unknown> {
-  const copy: Record<string, unknown> = { pathSerializer: operation.serializePath, [ATTEMPT_KEY]: attempt };
-  if (init === undefined || init === null) return copy;
-  for (const key of Object.keys(init)) {
-    // An own `__proto__` (from JSON.parse) would set the copy's prototype; it means nothing to openapi-fetch.
-    if (key !== "__proto__" && key !== "pathSerializer" && key !== ATTEMPT_KEY) copy[key] = (init as Record<string, unknown>)[key];
-  }
-  return copy;
-}
-
 const backoff = (policy: Policy, tries: number) => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** tries);
 
 /**
@@ -132,14 +117,15 @@ const backoff = (policy: Policy, tries: number) => Math.min(policy.maxDelayMs, p
  * openapi-fetch call (nothing to clone), with its timeout, retrying only the operations the spec
  * marks idempotent.
  */
-async function run(method: string, path: unknown, init: Init, policy: Policy, invoke: (init: object) => Promise<Result>): Promise<Result> {
+async function run(method: string, path: unknown, callerInit: unknown, policy: Policy, invoke: (init: object) => Promise<Result>): Promise<Result> {
   const operation = findOperation(method, path);
+  const init = callInit(operation, callerInit, ATTEMPT_KEY);
   checkParameters(operation, init);
   const where = `${policy.origin}${operation.entry.path}`;
-  const userSignal = init?.signal ?? undefined;
+  const userSignal = (init.signal ?? undefined) as AbortSignal | undefined;
   if (userSignal?.aborted) throw userSignal.reason;
   const retries = operation.entry.idempotent ? policy.retries : 0;
-  const stream = init?.parseAs === "stream";
+  const stream = init.parseAs === "stream";
   // A caller's signal, or a body read after the call returns, needs a controller of its own.
   const own = userSignal !== undefined || stream;
   for (let tries = 0; ; tries += 1) {
@@ -147,7 +133,9 @@ async function run(method: string, path: unknown, init: Init, policy: Policy, in
     const attempt: Attempt = { method, url: where, deadline, stream, status: 0 };
     let result: Result;
     try {
-      result = await invoke(attemptInit(init, operation, attempt));
+      // openapi-fetch copies the init per call (and this key onto its Request): one init serves every attempt.
+      init[ATTEMPT_KEY] = attempt;
+      result = await invoke(init);
     } catch (error) {
       deadline.end();
       if (deadline.timedOut) throw new WebhooksTimeoutError(method, where, policy.timeoutMs);
@@ -234,10 +222,10 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
   // Every verb openapi-fetch offers (GET, PUT, ... TRACE): a verb the spec lacks is refused by the table.
   for (const verb of Object.keys(methods).filter((key) => /^[A-Z]+$/.test(key))) {
     const call = methods[verb] as Call;
-    methods[verb] = (url: unknown, init?: Init) => run(verb, url, init, policy, (attemptInit) => call(url, attemptInit));
+    methods[verb] = (url: unknown, init?: unknown) => run(verb, url, init, policy, (attemptInit) => call(url, attemptInit));
   }
   const request = client.request as unknown as (method: string, url: unknown, init?: object) => Promise<Result>;
-  methods.request = (method: unknown, url: unknown, init?: Init) => {
+  methods.request = (method: unknown, url: unknown, init?: unknown) => {
     const verb = String(method).toUpperCase();
     return run(verb, url, init, policy, (attemptInit) => request(verb, url, attemptInit));
   };

@@ -1,6 +1,6 @@
 // The operations table (generated from the spec) as the client reads it: which call is which
 // operation, whether it may be repeated, and the rules each parameter must meet before a request
-// leaves. Hostile values are refused here, before openapi-fetch builds a URL.
+// leaves. Hostile values are refused here, as they are read: before anything is sent.
 import { OPERATIONS } from "../../generated/operations.js";
 import type { OperationEntry, OperationParameter } from "../../generated/operations.js";
 import { WebhooksRequestError } from "../errors.js";
@@ -11,30 +11,80 @@ interface ParameterCheck {
 }
 
 /** openapi-fetch's `pathSerializer`: the URL ending in the path template, and the path values. */
-export type PathSerializer = (url: string, values: Record<string, unknown>) => string;
+export type PathSerializer = (url: string, values: unknown) => string;
+/** openapi-fetch's `querySerializer`: the query values, as the text after `?`. */
+export type QuerySerializer = (values: unknown) => string;
 
 export interface ClientOperation {
   readonly entry: OperationEntry;
   readonly pathChecks: readonly ParameterCheck[];
   readonly queryChecks: readonly ParameterCheck[];
-  /** Puts the checked path values, percent-encoded, into the template at the URL's end. */
+  /** Checks the path values as it reads them and puts them, percent-encoded, into the template at the URL's end. */
   readonly serializePath: PathSerializer;
+  /** Checks the query values as it reads them (own properties only) and encodes them. */
+  readonly serializeQuery: QuerySerializer;
 }
+
+/** What a check needs of its operation: the errors name it. */
+type Owner = Pick<ClientOperation, "entry">;
 
 const compile = (rule: OperationParameter): ParameterCheck => ({ rule, pattern: rule.pattern === undefined ? null : new RegExp(rule.pattern, "u") });
 
 /**
- * The client's own path serializer for one template: the endpoint-changing checks below rely on
- * every value being percent-encoded as one segment, so that rule is kept here, not in a library's
+ * The client's own path serializer for one template: the endpoint-changing checks rely on every
+ * value being percent-encoded as one segment, so that rule is kept here, not in a library's
  * internals, and only the template at the URL's end is filled (never braces in the base URL).
+ * Each value is checked here, as it is read: a getter or a Proxy cannot answer the check with one
+ * value and the URL with another.
  */
-function pathSerializer(template: string): PathSerializer {
-  // Literal text at even indexes, parameter names at odd ones.
-  const parts = template.split(/\{([^{}]+)\}/);
+function pathSerializer(operation: Owner, checks: readonly ParameterCheck[]): PathSerializer {
+  const template = operation.entry.path;
+  // Literal text at even indexes, parameters' checks at odd ones.
+  const parts = template.split(/\{([^{}]+)\}/).map((part, i) => (i % 2 === 0 ? part : checks.find((check) => check.rule.name === part)!));
   return (url, values) => {
     let path = url.slice(0, url.length - template.length);
-    for (let i = 0; i < parts.length; i += 1) path += i % 2 === 0 ? parts[i] : encodeURIComponent(values[parts[i]!] as string);
+    for (let i = 0; i < parts.length; i += 1) {
+      const part = parts[i]!;
+      if (typeof part === "string") {
+        path += part;
+        continue;
+      }
+      const value = ownValue(values, part.rule.name);
+      if (value === undefined) refuseMissing(operation, part);
+      checkString(operation, part, value);
+      path += encodeURIComponent(value as string);
+    }
     return path;
+  };
+}
+
+const isQueryScalar = (value: unknown) => typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+
+/**
+ * The client's own query serializer for one operation: own properties only (openapi-fetch's
+ * walks inherited ones with for...in), each value checked against the spec as it is read.
+ * A parameter the spec does not declare may be a string, number or boolean, or an array of them
+ * (sent repeated, as openapi-fetch does).
+ */
+function querySerializer(operation: Owner, queryChecks: readonly ParameterCheck[]): QuerySerializer {
+  const checks = new Map(queryChecks.map((check) => [check.rule.name, check]));
+  return (values) => {
+    if (values === null || typeof values !== "object") return "";
+    let search = "";
+    for (const name of Object.keys(values)) {
+      const value = (values as Record<string, unknown>)[name];
+      if (value === undefined || value === null) continue;
+      const check = checks.get(name);
+      if (check !== undefined) {
+        if (check.rule.type === "integer") checkInteger(operation, check, value);
+        else checkString(operation, check, value);
+      } else if (!isQueryScalar(value) && !(Array.isArray(value) && value.every(isQueryScalar))) {
+        refuse(operation, "params.query", "type", "holds a value that is not a string, number or boolean, or an array of them");
+      }
+      const key = encodeURIComponent(name);
+      for (const item of Array.isArray(value) ? value : [value]) search += `${search === "" ? "" : "&"}${key}=${encodeURIComponent(item as string)}`;
+    }
+    return search;
   };
 }
 
@@ -42,12 +92,10 @@ function pathSerializer(template: string): PathSerializer {
 const byCall = new Map<string, Map<string, ClientOperation>>();
 for (const entry of OPERATIONS) {
   const byPath = byCall.get(entry.method) ?? byCall.set(entry.method, new Map()).get(entry.method)!;
-  byPath.set(entry.path, {
-    entry,
-    pathChecks: entry.pathParameters.map(compile),
-    queryChecks: entry.queryParameters.map(compile),
-    serializePath: pathSerializer(entry.path),
-  });
+  const pathChecks = entry.pathParameters.map(compile);
+  const queryChecks = entry.queryParameters.map(compile);
+  const owner = { entry };
+  byPath.set(entry.path, { entry, pathChecks, queryChecks, serializePath: pathSerializer(owner, pathChecks), serializeQuery: querySerializer(owner, queryChecks) });
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -66,7 +114,11 @@ function ownValue(container: unknown, name: string): unknown {
   return container !== null && typeof container === "object" && Object.hasOwn(container, name) ? (container as Record<string, unknown>)[name] : undefined;
 }
 
-export function checkString(operation: ClientOperation, { rule, pattern }: ParameterCheck, value: unknown): void {
+function refuseMissing(operation: Owner, { rule }: ParameterCheck): never {
+  throw new WebhooksRequestError(operation.entry.method, operation.entry.path, rule.name, "required", "is a required path parameter and is missing");
+}
+
+export function checkString(operation: Owner, { rule, pattern }: ParameterCheck, value: unknown): void {
   const { method, path } = operation.entry;
   const refuse = (ruleName: string, detail: string): never => {
     throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);
@@ -84,7 +136,7 @@ export function checkString(operation: ClientOperation, { rule, pattern }: Param
   if (value === "." || value === "..") refuse("dot-segment", "is a dot segment (`.` or `..`) that the URL parser would remove, changing the endpoint");
 }
 
-function checkInteger(operation: ClientOperation, { rule }: ParameterCheck, value: unknown): void {
+function checkInteger(operation: Owner, { rule }: ParameterCheck, value: unknown): void {
   const { method, path } = operation.entry;
   const refuse = (ruleName: string, detail: string): never => {
     throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);
@@ -116,49 +168,66 @@ function checkHeaders(operation: ClientOperation, headers: unknown, field: strin
 }
 
 /** openapi-fetch's per-call options that would replace the client's endpoint, transport or serializer. */
-const PER_CLIENT_OPTIONS = ["baseUrl", "fetch", "Request", "pathSerializer"] as const;
+const PER_CLIENT_OPTIONS = new Set(["baseUrl", "fetch", "Request", "pathSerializer"]);
+
+function refuse(operation: Owner, field: string, rule: string, detail: string): never {
+  throw new WebhooksRequestError(operation.entry.method, operation.entry.path, field, rule, detail);
+}
+
+/** A container in `params`: absent, or an object whose own properties are read. */
+function container(operation: ClientOperation, value: unknown, field: string): unknown {
+  if (value === undefined || value === null || typeof value === "object") return value;
+  return refuse(operation, field, "type", `must be an object, got ${typeof value}`);
+}
 
 /**
- * Refuses, before anything is sent, a call whose parameters would change the endpoint or break
- * the spec: no per-call option that replaces the client's own; every path parameter present (own
- * property), a string within the spec's bounds and no dot segment; every query parameter given
- * within its bounds.
+ * The init handed to openapi-fetch for every attempt of a call, built once: the caller's own
+ * enumerable properties, each read once, so that the checks see exactly what is sent whatever a
+ * getter or a Proxy answers; `params` cut down to its own `path`, `query` and `header`
+ * (openapi-fetch would read inherited ones); the client's serializers, which check the values as
+ * they read them. Built key by key: on Node 20 `{ ...init, key: value }` costs near a microsecond.
  */
-export function checkParameters(operation: ClientOperation, init: unknown): void {
-  for (const option of PER_CLIENT_OPTIONS) {
-    if (ownValue(init, option) !== undefined) {
-      throw new WebhooksRequestError(
-        operation.entry.method,
-        operation.entry.path,
-        option,
+export function callInit(operation: ClientOperation, init: unknown, skip: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = { pathSerializer: operation.serializePath, querySerializer: operation.serializeQuery };
+  if (init === undefined || init === null) return copy;
+  if (typeof init !== "object") refuse(operation, "init", "type", `must be an object, got ${typeof init}`);
+  for (const key of Object.keys(init)) {
+    const value = (init as Record<string, unknown>)[key];
+    // An own `__proto__` (from JSON.parse) would set the copy's prototype; it means nothing to openapi-fetch.
+    if (value === undefined || key === "__proto__" || key === skip) continue;
+    if (PER_CLIENT_OPTIONS.has(key)) {
+      refuse(
+        operation,
+        key,
         "per-call-option",
         "cannot be set per call: it would send the request elsewhere or past the client's timeout, redirect and size guards (give `baseUrl` and `fetch` to createWebhooksClient)",
       );
     }
+    if (key !== "params") copy[key] = value;
+    else if (value !== null) {
+      container(operation, value, "params");
+      copy.params = {
+        path: container(operation, ownValue(value, "path"), "params.path"),
+        query: container(operation, ownValue(value, "query"), "params.query"),
+        header: container(operation, ownValue(value, "header"), "params.header"),
+      };
+    }
   }
-  checkHeaders(operation, ownValue(init, "headers"), "headers");
-  const params = ownValue(init, "params");
+  return copy;
+}
+
+/**
+ * Refuses, before anything is sent, a call (as `callInit` built it) whose headers no request can
+ * carry, or that lacks its path values. The path and query values themselves are checked by the
+ * client's serializers as they read them, before anything is sent too.
+ */
+export function checkParameters(operation: ClientOperation, init: Record<string, unknown>): void {
+  checkHeaders(operation, init.headers, "headers");
+  const params = init.params as { path?: unknown; header?: unknown } | undefined;
   // openapi-fetch sends `params.header` as headers too.
-  checkHeaders(operation, ownValue(params, "header"), "params.header");
-  if (operation.pathChecks.length > 0) {
-    const pathValues = ownValue(params, "path");
-    for (const check of operation.pathChecks) {
-      const value = ownValue(pathValues, check.rule.name);
-      if (value === undefined) {
-        throw new WebhooksRequestError(operation.entry.method, operation.entry.path, check.rule.name, "required", "is a required path parameter and is missing");
-      }
-      checkString(operation, check, value);
-    }
-  }
-  if (operation.queryChecks.length > 0) {
-    const queryValues = ownValue(params, "query");
-    for (const check of operation.queryChecks) {
-      const value = ownValue(queryValues, check.rule.name);
-      if (value === undefined) continue;
-      if (check.rule.type === "integer") checkInteger(operation, check, value);
-      else if (check.rule.type === "string") checkString(operation, check, value);
-    }
-  }
+  if (params !== undefined) checkHeaders(operation, params.header, "params.header");
+  // Without `params.path`, openapi-fetch would send the template's braces as they are.
+  if (operation.pathChecks.length > 0 && (params?.path === undefined || params.path === null)) refuseMissing(operation, operation.pathChecks[0]!);
 }
 
 /** The spec's bounds of one query parameter of one operation, for helpers that choose values. */

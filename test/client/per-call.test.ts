@@ -1,0 +1,99 @@
+// Per-call init values a hostile or careless caller passes: each is read once, own properties
+// only, so that what the client checks is what openapi-fetch sends; anything else is a typed
+// refusal naming the field, with nothing sent.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWebhooksClient, WebhooksRequestError } from "../../src/index.js";
+import webhook from "./fixtures/webhook.json" with { type: "json" };
+import { caught, json, startTestServer } from "./test-server.js";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let elsewhere: Awaited<ReturnType<typeof startTestServer>>;
+beforeAll(async () => {
+  [server, elsewhere] = await Promise.all([startTestServer(), startTestServer()]);
+});
+afterAll(() => Promise.all([server.close(), elsewhere.close()]));
+
+type Call = (path: string, init?: unknown) => Promise<{ response: Response; data?: unknown }>;
+const client = () => createWebhooksClient({ baseUrl: server.url, token: "per-call-token", retry: false }) as unknown as Record<"GET" | "DELETE", Call>;
+const ok = () => server.answer((_request, response) => json(response, 200, webhook));
+
+/** An object whose `key` reads `first`, then `then` ever after. */
+function twoFaced(base: object, key: string, first: unknown, then: unknown): object {
+  let reads = 0;
+  return Object.defineProperty(base, key, { enumerable: true, get: () => (reads++ === 0 ? first : then) });
+}
+
+describe("per-call init is read once, own properties only", () => {
+  it("refuses an init that is a function, whose properties would otherwise skip the checks (a per-call baseUrl took the token elsewhere)", async () => {
+    ok();
+    elsewhere.answer((_request, response) => json(response, 200, webhook));
+    const init = Object.assign(() => undefined, { baseUrl: elsewhere.url });
+    const error = await caught(client().GET("/webhooks", init));
+    expect(error).toBeInstanceOf(WebhooksRequestError);
+    expect(error).toMatchObject({ parameter: "init", rule: "type" });
+    expect([server.requests, elsewhere.requests]).toEqual([[], []]);
+  });
+
+  it("checks the per-call options it sends: a getter cannot answer the check with one value and openapi-fetch with another", async () => {
+    ok();
+    elsewhere.answer((_request, response) => json(response, 200, webhook));
+    await client().GET("/webhooks", twoFaced({}, "baseUrl", undefined, elsewhere.url));
+    expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
+  });
+
+  it("sends the path value it checked, whatever a getter answers next", async () => {
+    ok();
+    const path = twoFaced({ transactionId: "tx-1" }, "name", "policy-events", "..");
+    await client().DELETE("/webhooks/{name}/diverted/{transactionId}", { params: { path } });
+    expect(server.requests.map((request) => request.url)).toEqual(["/webhooks/policy-events/diverted/tx-1"]);
+  });
+
+  it("sends the query value it checked, whatever a Proxy answers next", async () => {
+    ok();
+    let reads = 0;
+    const query = new Proxy({ limit: 5 }, { get: (target, key) => (key === "limit" && reads++ > 0 ? 0 : Reflect.get(target, key)) });
+    await client().GET("/webhooks/{name}/diverted", { params: { path: { name: "w" }, query } });
+    expect(server.requests.map((request) => request.url)).toEqual(["/webhooks/w/diverted?limit=5"]);
+  });
+
+  it("never sends an inherited query, or inherited query values, unchecked", async () => {
+    ok();
+    const params = Object.assign(Object.create({ query: { limit: 0 } }), { path: { name: "w" } });
+    await client().GET("/webhooks/{name}/diverted", { params });
+    await client().GET("/webhooks/{name}/diverted", { params: { path: { name: "w" }, query: Object.create({ limit: 0, offset: -1 }) } });
+    expect(server.requests.map((request) => request.url)).toEqual(["/webhooks/w/diverted", "/webhooks/w/diverted"]);
+  });
+
+  it("never takes an inherited header", async () => {
+    ok();
+    const params = Object.create({ header: { Authorization: "someone-else" } });
+    await client().GET("/webhooks", { params });
+    expect(server.requests.map((request) => request.headers.authorization)).toEqual(["per-call-token"]);
+  });
+
+  it("takes a null params as none (openapi-fetch read its header, a TypeError)", async () => {
+    ok();
+    await client().GET("/webhooks", { params: null });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([
+    { case: "a string init", init: "limit=1", parameter: "init" },
+    { case: "a string params", init: { params: "name=w" }, parameter: "params" },
+    { case: "a string query", init: { params: { path: { name: "w" }, query: "limit=0" } }, parameter: "params.query" },
+    { case: "a nested query value", init: { params: { path: { name: "w" }, query: { deep: { er: { still: 1 } } } } }, parameter: "params.query" },
+    { case: "a symbol query value", init: { params: { path: { name: "w" }, query: { tag: Symbol("s") } } }, parameter: "params.query" },
+  ])("refuses $case with a typed error naming it", async ({ init, parameter }) => {
+    ok();
+    const error = await caught(client().GET("/webhooks/{name}/diverted", init));
+    expect(error).toBeInstanceOf(WebhooksRequestError);
+    expect(error).toMatchObject({ parameter, rule: "type" });
+    expect(server.requests).toEqual([]);
+  });
+
+  it("sends undeclared query values as openapi-fetch does: scalars, and arrays repeated", async () => {
+    ok();
+    await client().GET("/webhooks/{name}/diverted", { params: { path: { name: "w" }, query: { limit: 2, tag: ["a b", 3], flag: true, skip: undefined } } });
+    expect(server.requests.map((request) => request.url)).toEqual(["/webhooks/w/diverted?limit=2&tag=a%20b&tag=3&flag=true"]);
+  });
+});
