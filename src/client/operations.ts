@@ -146,25 +146,43 @@ function checkInteger(operation: Owner, { rule }: ParameterCheck, value: unknown
   if (rule.maximum !== undefined && value > rule.maximum) refuse("maximum", `must be at most ${rule.maximum}, got ${value}`);
 }
 
-/** CR, LF, NUL, or a character past U+00FF: what no header value can carry (fetch's refusal quotes the value). */
-const BAD_HEADER_VALUE = /[\r\n\0\u0100-\uffff]/;
+/** A header name: an HTTP token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What Node's HTTP client refuses in a header value: control characters but tab, and anything past U+00FF. */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+const isHeaderScalar = (value: unknown) => typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+
+function checkHeaderValue(operation: Owner, value: unknown, field: string): void {
+  if (!isHeaderScalar(value)) refuse(operation, field, "type", "holds a value that is not a string, number or boolean, or an array of them");
+  if (BAD_HEADER_VALUE.test(String(value))) refuse(operation, field, "header-value", "holds a value no HTTP header can carry (a control character but tab, or a character past U+00FF)");
+}
 
 /**
- * Refuses per-call header values no request can carry, without quoting them (one may be a token):
- * fetch's own TypeError would quote the value. A Headers object holds valid values already.
+ * Per-call headers as openapi-fetch will merge them, each name and value read once and checked,
+ * so that none is refused by fetch's own TypeError, which quotes it (a value may be a token), or
+ * by Node's HTTP client as if the network had failed. A Headers object holds valid ones already.
+ * An array is refused: openapi-fetch reads its pairs as headers named 0, 1...
  */
-function checkHeaders(operation: ClientOperation, headers: unknown, field: string): void {
-  if (headers === undefined || headers === null || typeof headers !== "object" || (typeof Headers === "function" && headers instanceof Headers)) return;
-  const entries: unknown[] = Array.isArray(headers)
-    ? headers.map((pair: unknown) => (Array.isArray(pair) ? pair[1] : undefined))
-    : Object.keys(headers).map((name) => (headers as Record<string, unknown>)[name]);
-  for (const entry of entries) {
-    for (const value of Array.isArray(entry) ? entry : [entry]) {
-      if (value !== undefined && value !== null && BAD_HEADER_VALUE.test(String(value))) {
-        throw new WebhooksRequestError(operation.entry.method, operation.entry.path, field, "header-value", "holds a value no HTTP header can carry (CR, LF, NUL or a character past U+00FF)");
-      }
+function headersOf(operation: Owner, headers: unknown, field: string): unknown {
+  if (headers === undefined || headers === null || (typeof Headers === "function" && headers instanceof Headers)) return headers;
+  if (typeof headers !== "object" || Array.isArray(headers)) return refuse(operation, field, "type", "must be an object or a Headers (openapi-fetch reads an array's pairs as headers named 0, 1...)");
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(headers)) {
+    const value = (headers as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (!HEADER_NAME.test(name)) refuse(operation, field, "header-name", "holds a name that is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)");
+    if (Array.isArray(value)) {
+      const values = [...value];
+      for (const item of values) checkHeaderValue(operation, item, field);
+      copy[name] = values;
+    } else {
+      // null removes a header (openapi-fetch's rule).
+      if (value !== null) checkHeaderValue(operation, value, field);
+      copy[name] = value;
     }
   }
+  return copy;
 }
 
 /** openapi-fetch's per-call options that would replace the client's endpoint, transport or serializer. */
@@ -175,7 +193,7 @@ function refuse(operation: Owner, field: string, rule: string, detail: string): 
 }
 
 /** A container in `params`: absent, or an object whose own properties are read. */
-function container(operation: ClientOperation, value: unknown, field: string): unknown {
+function container(operation: Owner, value: unknown, field: string): unknown {
   if (value === undefined || value === null || typeof value === "object") return value;
   return refuse(operation, field, "type", `must be an object, got ${typeof value}`);
 }
@@ -203,13 +221,15 @@ export function callInit(operation: ClientOperation, init: unknown, skip: string
         "cannot be set per call: it would send the request elsewhere or past the client's timeout, redirect and size guards (give `baseUrl` and `fetch` to createWebhooksClient)",
       );
     }
-    if (key !== "params") copy[key] = value;
+    if (key === "headers") copy.headers = headersOf(operation, value, "headers");
+    else if (key !== "params") copy[key] = value;
     else if (value !== null) {
       container(operation, value, "params");
       copy.params = {
         path: container(operation, ownValue(value, "path"), "params.path"),
         query: container(operation, ownValue(value, "query"), "params.query"),
-        header: container(operation, ownValue(value, "header"), "params.header"),
+        // openapi-fetch sends `params.header` as headers too.
+        header: headersOf(operation, ownValue(value, "header"), "params.header"),
       };
     }
   }
@@ -217,17 +237,14 @@ export function callInit(operation: ClientOperation, init: unknown, skip: string
 }
 
 /**
- * Refuses, before anything is sent, a call (as `callInit` built it) whose headers no request can
- * carry, or that lacks its path values. The path and query values themselves are checked by the
- * client's serializers as they read them, before anything is sent too.
+ * Refuses, before anything is sent, a call (as `callInit` built it, its headers checked) that
+ * lacks its path values. The values themselves are checked by the client's serializers as they
+ * read them, before anything is sent too.
  */
 export function checkParameters(operation: ClientOperation, init: Record<string, unknown>): void {
-  checkHeaders(operation, init.headers, "headers");
-  const params = init.params as { path?: unknown; header?: unknown } | undefined;
-  // openapi-fetch sends `params.header` as headers too.
-  if (params !== undefined) checkHeaders(operation, params.header, "params.header");
+  const path = (init.params as { path?: unknown } | undefined)?.path;
   // Without `params.path`, openapi-fetch would send the template's braces as they are.
-  if (operation.pathChecks.length > 0 && (params?.path === undefined || params.path === null)) refuseMissing(operation, operation.pathChecks[0]!);
+  if (operation.pathChecks.length > 0 && (path === undefined || path === null)) refuseMissing(operation, operation.pathChecks[0]!);
 }
 
 /** The spec's bounds of one query parameter of one operation, for helpers that choose values. */

@@ -97,3 +97,41 @@ describe("per-call init is read once, own properties only", () => {
     expect(server.requests.map((request) => request.url)).toEqual(["/webhooks/w/diverted?limit=2&tag=a%20b&tag=3&flag=true"]);
   });
 });
+
+describe("per-call headers", () => {
+  const SECRET = "hdr-secret-40e7";
+  const everything = (error: Error) => [error.message, error.stack, String((error as { cause?: unknown }).cause)].join("\n");
+
+  it.each([
+    { case: "a control character fetch would refuse as a network failure", headers: { "X-Trace": `${SECRET}\x01` }, rule: "header-value" },
+    { case: "DEL", headers: { "X-Trace": `${SECRET}\x7f` }, rule: "header-value" },
+    { case: "a name no header can have", headers: { [`X ${SECRET}`]: "v" }, rule: "header-name" },
+    { case: "a symbol", headers: { "X-Trace": Symbol(SECRET) }, rule: "type" },
+    { case: "an object", headers: { "X-Trace": { toString: (): string => SECRET } }, rule: "type" },
+    { case: "an array of pairs (openapi-fetch sends them as a header named 0)", headers: [["X-Trace", SECRET]], rule: "type" },
+    { case: "a pair whose name would be sent as a value", headers: [[`${SECRET}\r\nX-Evil: 1`, "v"]], rule: "type" },
+  ])("refuses $case, typed and without quoting it", async ({ headers, rule }) => {
+    ok();
+    for (const init of [{ headers }, { params: { header: headers } }]) {
+      const error = await caught(client().GET("/webhooks", init));
+      expect(error).toBeInstanceOf(WebhooksRequestError);
+      expect(error).toMatchObject({ parameter: "headers" in init ? "headers" : "params.header", rule });
+      expect(everything(error)).not.toContain(SECRET);
+    }
+    expect(server.requests).toEqual([]);
+  });
+
+  it("sends what it checked, whatever a getter answers next", async () => {
+    ok();
+    await client().GET("/webhooks", { headers: twoFaced({}, "X-Trace", "t-1", `${SECRET}\r\n`) });
+    expect(server.requests.map((request) => request.headers["x-trace"])).toEqual(["t-1"]);
+  });
+
+  it("sends tabs, Latin-1, numbers, booleans and lists, and null removes a header", async () => {
+    ok();
+    await client().GET("/webhooks", { headers: { "X-A": "a\tb", "X-B": "caf\u00e9", "X-C": 3, "X-D": true, "X-E": ["1", 2], Authorization: null } });
+    const [headers] = server.requests.map((request) => request.headers);
+    expect(headers).toMatchObject({ "x-a": "a\tb", "x-b": "caf\u00e9", "x-c": "3", "x-d": "true", "x-e": "1, 2" });
+    expect(headers!.authorization).toBeUndefined();
+  });
+});
