@@ -187,6 +187,8 @@ function headersOf(operation: Owner, headers: unknown, field: string): unknown {
 
 /** openapi-fetch's per-call options that would replace the client's endpoint, transport or serializer. */
 const PER_CLIENT_OPTIONS = new Set(["baseUrl", "fetch", "Request", "pathSerializer"]);
+/** openapi-fetch's ways of reading a success body. */
+const PARSE_AS = new Set<unknown>(["json", "text", "blob", "arrayBuffer", "stream"]);
 
 function refuse(operation: Owner, field: string, rule: string, detail: string): never {
   throw new WebhooksRequestError(operation.entry.method, operation.entry.path, field, rule, detail);
@@ -213,25 +215,42 @@ export function callInit(operation: ClientOperation, init: unknown, skip: string
     const value = (init as Record<string, unknown>)[key];
     // An own `__proto__` (from JSON.parse) would set the copy's prototype; it means nothing to openapi-fetch.
     if (value === undefined || key === "__proto__" || key === skip) continue;
-    if (PER_CLIENT_OPTIONS.has(key)) {
-      refuse(
-        operation,
-        key,
-        "per-call-option",
-        "cannot be set per call: it would send the request elsewhere or past the client's timeout, redirect and size guards (give `baseUrl` and `fetch` to createWebhooksClient)",
-      );
+    switch (key) {
+      case "params":
+        if (value === null) continue;
+        container(operation, value, "params");
+        copy.params = {
+          path: container(operation, ownValue(value, "path"), "params.path"),
+          query: container(operation, ownValue(value, "query"), "params.query"),
+          // openapi-fetch sends `params.header` as headers too.
+          header: headersOf(operation, ownValue(value, "header"), "params.header"),
+        };
+        continue;
+      case "headers":
+        copy.headers = headersOf(operation, value, "headers");
+        continue;
+      case "parseAs":
+        // openapi-fetch calls `response[parseAs]()`: any other name reaches the Response's prototypes.
+        if (!PARSE_AS.has(value)) refuse(operation, "parseAs", "enum", `must be one of ${[...PARSE_AS].map((name) => `"${name}"`).join(", ")}`);
+        break;
+      case "signal":
+        if (value !== null && !(value instanceof AbortSignal)) refuse(operation, "signal", "type", "must be an AbortSignal");
+        break;
+      case "body":
+        // fetch refuses a GET's body with a TypeError; the spec gives the other operations none either.
+        if (operation.entry.requestBody === null) refuse(operation, "body", "no-body", "cannot be sent: the operation takes no request body");
+        break;
+      default:
+        if (PER_CLIENT_OPTIONS.has(key)) {
+          refuse(
+            operation,
+            key,
+            "per-call-option",
+            "cannot be set per call: it would send the request elsewhere or past the client's timeout, redirect and size guards (give `baseUrl` and `fetch` to createWebhooksClient)",
+          );
+        }
     }
-    if (key === "headers") copy.headers = headersOf(operation, value, "headers");
-    else if (key !== "params") copy[key] = value;
-    else if (value !== null) {
-      container(operation, value, "params");
-      copy.params = {
-        path: container(operation, ownValue(value, "path"), "params.path"),
-        query: container(operation, ownValue(value, "query"), "params.query"),
-        // openapi-fetch sends `params.header` as headers too.
-        header: headersOf(operation, ownValue(value, "header"), "params.header"),
-      };
-    }
+    copy[key] = value;
   }
   return copy;
 }

@@ -135,3 +135,39 @@ describe("per-call headers", () => {
     expect(headers!.authorization).toBeUndefined();
   });
 });
+
+describe("per-call parseAs, signal and body", () => {
+  it.each(["toString", "hasOwnProperty", "constructor", "__proto__", "clone", "formData", "bogus", 5])("refuses parseAs %j: openapi-fetch would call response[parseAs](), looked up through the prototypes", async (parseAs) => {
+    ok();
+    const error = await caught(client().GET("/webhooks", { parseAs }));
+    expect(error).toBeInstanceOf(WebhooksRequestError);
+    expect(error).toMatchObject({ parameter: "parseAs", rule: "enum" });
+    expect(server.requests).toEqual([]);
+  });
+
+  it.each(["json", "text", "blob", "arrayBuffer", "stream"])("takes parseAs %j", async (parseAs) => {
+    ok();
+    const { data } = await client().GET("/webhooks", { parseAs });
+    expect(data).toBeDefined();
+    if (data instanceof ReadableStream) await data.cancel();
+  });
+
+  it.each([
+    { case: "a string", signal: "abort" },
+    { case: "an object that looks aborted", signal: { aborted: true, reason: new Error("not a signal") } },
+  ])("refuses a signal that is $case", async ({ signal }) => {
+    ok();
+    const error = await caught(client().GET("/webhooks", { signal }));
+    expect(error).toBeInstanceOf(WebhooksRequestError);
+    expect(error).toMatchObject({ parameter: "signal", rule: "type" });
+    expect(server.requests).toEqual([]);
+  });
+
+  it("refuses a body for an operation that takes none (a GET's was fetch's TypeError)", async () => {
+    ok();
+    for (const call of [() => client().GET("/webhooks", { body: { a: 1 } }), () => client().DELETE("/webhooks/{name}", { params: { path: { name: "w" } }, body: "x" })]) {
+      expect(await caught(call())).toMatchObject({ name: "WebhooksRequestError", parameter: "body", rule: "no-body" });
+    }
+    expect(server.requests).toEqual([]);
+  });
+});
