@@ -1,6 +1,6 @@
 // What stands between openapi-fetch and the network for each attempt: the attempt's timeout
 // signal, the token (when it is a function), no redirects, and a bound on the body's size.
-import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
+import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
@@ -140,6 +140,10 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       if (error !== null && typeof error === "object") networkFailures.add(error);
       throw error;
     }
+    // A fetch of the caller's may answer anything: what follows reads a Response's status, headers and stream.
+    if (userFetch !== undefined && !(response instanceof Response)) {
+      throw new WebhooksResponseError(`${method} ${url}: the \`fetch\` option answered something that is not a Response`);
+    }
     const { status } = response;
     if (attempt !== undefined) attempt.status = status;
     if (status >= 300 && status < 400 && status !== 304) {
@@ -148,15 +152,14 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     }
     if (response.body === null || NULL_BODY.has(status)) return response;
     const length = response.headers.get("content-length");
-    // A declared length bounds the body (the HTTP parser reads no further), unless it is compressed.
-    if (length !== null && response.headers.get("content-encoding") === null) {
-      if (Number(length) > maxResponseBytes) {
-        cancel(response);
-        throw new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
-      }
-    } else {
-      response = bounded(response, maxResponseBytes, () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes));
+    // A declared length of an uncompressed body is refused up front, and bounds the body itself
+    // when Node's HTTP parser reads no further than it (a fetch of the caller's may).
+    const declared = length !== null && response.headers.get("content-encoding") === null;
+    if (declared && Number(length) > maxResponseBytes) {
+      cancel(response);
+      throw new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
     }
+    if (!declared || userFetch !== undefined) response = bounded(response, maxResponseBytes, () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes));
     return attempt?.stream === true ? streamed(response, attempt, () => new WebhooksTimeoutError(method, url, timeoutMs)) : response;
   };
 }

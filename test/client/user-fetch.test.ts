@@ -1,0 +1,30 @@
+// A `fetch` option is the caller's code: what it answers is checked like the network's.
+import { describe, expect, it } from "vitest";
+import { createWebhooksClient, WebhooksResponseError, WebhooksResponseTooLargeError } from "../../src/index.js";
+import { caught } from "./test-server.js";
+
+const client = (answer: () => unknown, maxResponseBytes = 1000) =>
+  createWebhooksClient({ baseUrl: "http://127.0.0.1:9", token: "t", retry: false, maxResponseBytes, fetch: (async () => answer()) as never });
+
+describe("a fetch option", () => {
+  it.each([
+    ["null", null],
+    ["a string", "200 OK"],
+    ["an empty object", {}],
+    ["a Response look-alike", { status: 200, headers: new Headers(), body: "{}" }],
+  ])("that answers %s gets a typed error, not a TypeError", async (_label, answer) => {
+    const error = await caught(client(() => answer).GET("/webhooks"));
+    expect(error).toBeInstanceOf(WebhooksResponseError);
+    expect(error.message).toContain("`fetch`");
+  });
+
+  it("that answers a body longer than its Content-Length is still bounded while it streams", async () => {
+    const answer = () => new Response("x".repeat(100_000), { headers: { "content-type": "text/plain", "content-length": "5" } });
+    await expect(client(answer).GET("/webhooks", { parseAs: "text" })).rejects.toBeInstanceOf(WebhooksResponseTooLargeError);
+  });
+
+  it("that answers within the bound is read as usual", async () => {
+    const answer = () => new Response("[]", { headers: { "content-type": "application/json", "content-length": "2" } });
+    expect((await client(answer).GET("/webhooks")).data).toEqual([]);
+  });
+});
