@@ -105,7 +105,9 @@ export function findOperation(method: string, path: unknown): ClientOperation {
   const operation = typeof path === "string" ? byCall.get(method)?.get(path) : undefined;
   if (operation === undefined) {
     const shown = typeof path === "string" && path.length <= 200 ? path : `(${typeof path})`;
-    throw new WebhooksRequestError(method, shown, null, "operation", "is not an operation of the Webhooks API (call it with the spec's path template, e.g. `/webhooks/{name}`)");
+    // `client.request`'s method is any string: quoted only when short and printable.
+    const verb = /^[\x21-\x7e]{1,20}$/.test(method) ? method : "(a method of no operation)";
+    throw new WebhooksRequestError(verb, shown, null, "operation", "is not an operation of the Webhooks API (call it with the spec's path template, e.g. `/webhooks/{name}`)");
   }
   return operation;
 }

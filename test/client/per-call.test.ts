@@ -171,3 +171,13 @@ describe("per-call parseAs, signal and body", () => {
     expect(server.requests).toEqual([]);
   });
 });
+
+describe("client.request", () => {
+  it.each([["a huge method", "G".repeat(100_000)], ["a method with CR LF", "GET\r\nX-Evil: 1"]])("refuses %s without quoting it", async (_label, method) => {
+    const request = createWebhooksClient({ baseUrl: server.url, token: "t" }).request as unknown as (method: string, url: string) => Promise<unknown>;
+    const error = await caught(request(method, "/webhooks"));
+    expect(error).toMatchObject({ name: "WebhooksRequestError", rule: "operation" });
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).not.toContain("X-Evil");
+  });
+});
