@@ -8,9 +8,14 @@ export function median(samples) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Spread as (max - min) / median, so that it reads as a fraction of the figure. */
+/**
+ * Spread as the interquartile range over the median, so that it reads as a fraction of the
+ * figure: (max - min) made a thousand rounds of ten requests read ±400% over one stalled round.
+ */
 export function spread(samples) {
-  return (Math.max(...samples) - Math.min(...samples)) / median(samples);
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.round(q * (sorted.length - 1))];
+  return (at(0.75) - at(0.25)) / median(samples);
 }
 
 /**
