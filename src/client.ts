@@ -1,4 +1,4 @@
-import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
+import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { callInit, checkParameters, findOperation } from "./client/operations.js";
@@ -213,8 +213,6 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
     baseUrl: origin,
     ...(typeof token === "string" && { headers: { Authorization: token } }),
     fetch: createTransport({ token, timeoutMs, fetch: options.fetch, maxResponseBytes }),
-    // openapi-fetch builds its default query serializer anew for every call unless given one.
-    querySerializer: createQuerySerializer(),
   });
   const policy: Policy = { origin, timeoutMs, deadlines: new Deadlines(timeoutMs), ...retryPolicy };
   const methods = client as unknown as Record<string, unknown>;

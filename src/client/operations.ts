@@ -58,7 +58,8 @@ function pathSerializer(operation: Owner, checks: readonly ParameterCheck[]): Pa
   };
 }
 
-const isQueryScalar = (value: unknown) => typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+/** What a query or header value may be: openapi-fetch and fetch turn it into text. */
+const isScalar = (value: unknown) => typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 
 /**
  * The client's own query serializer for one operation: own properties only (openapi-fetch's
@@ -78,7 +79,7 @@ function querySerializer(operation: Owner, queryChecks: readonly ParameterCheck[
       if (check !== undefined) {
         if (check.rule.type === "integer") checkInteger(operation, check, value);
         else checkString(operation, check, value);
-      } else if (!isQueryScalar(value) && !(Array.isArray(value) && value.every(isQueryScalar))) {
+      } else if (!isScalar(value) && !(Array.isArray(value) && value.every(isScalar))) {
         refuse(operation, "params.query", "type", "holds a value that is not a string, number or boolean, or an array of them");
       }
       const key = encodeURIComponent(name);
@@ -153,10 +154,8 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What Node's HTTP client refuses in a header value: control characters but tab, and anything past U+00FF. */
 const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
-const isHeaderScalar = (value: unknown) => typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-
 function checkHeaderValue(operation: Owner, value: unknown, field: string): void {
-  if (!isHeaderScalar(value)) refuse(operation, field, "type", "holds a value that is not a string, number or boolean, or an array of them");
+  if (!isScalar(value)) refuse(operation, field, "type", "holds a value that is not a string, number or boolean, or an array of them");
   if (BAD_HEADER_VALUE.test(String(value))) refuse(operation, field, "header-value", "holds a value no HTTP header can carry (a control character but tab, or a character past U+00FF)");
 }
 
