@@ -118,35 +118,27 @@ function ownValue(container: unknown, name: string): unknown {
 }
 
 function refuseMissing(operation: Owner, { rule }: ParameterCheck): never {
-  throw new WebhooksRequestError(operation.entry.method, operation.entry.path, rule.name, "required", "is a required path parameter and is missing");
+  return refuse(operation, rule.name, "required", "is a required path parameter and is missing");
 }
 
 export function checkString(operation: Owner, { rule, pattern }: ParameterCheck, value: unknown): void {
-  const { method, path } = operation.entry;
-  const refuse = (ruleName: string, detail: string): never => {
-    throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);
-  };
-  if (typeof value !== "string") return refuse("type", `must be a string, got ${value === null ? "null" : typeof value}`);
+  if (typeof value !== "string") return refuse(operation, rule.name, "type", `must be a string, got ${value === null ? "null" : typeof value}`);
   // Most values hold no surrogate at all: one cheap test spares them the other two.
   const surrogates = SURROGATE.test(value);
-  if (surrogates && LONE_SURROGATE.test(value)) return refuse("unicode", "must be well-formed Unicode (it holds a lone surrogate)");
+  if (surrogates && LONE_SURROGATE.test(value)) return refuse(operation, rule.name, "unicode", "must be well-formed Unicode (it holds a lone surrogate)");
   const length = surrogates ? [...value].length : value.length;
-  if (rule.minLength !== undefined && length < rule.minLength) refuse("minLength", `must be at least ${rule.minLength} character(s) long`);
-  if (rule.maxLength !== undefined && length > rule.maxLength) refuse("maxLength", `must be at most ${rule.maxLength} characters long, got ${length}`);
-  if (pattern !== null && !pattern.test(value)) refuse("pattern", `must match the pattern ${rule.pattern}`);
+  if (rule.minLength !== undefined && length < rule.minLength) refuse(operation, rule.name, "minLength", `must be at least ${rule.minLength} character(s) long`);
+  if (rule.maxLength !== undefined && length > rule.maxLength) refuse(operation, rule.name, "maxLength", `must be at most ${rule.maxLength} characters long, got ${length}`);
+  if (pattern !== null && !pattern.test(value)) refuse(operation, rule.name, "pattern", `must match the pattern ${rule.pattern}`);
   // serializePath percent-encodes the value (`%2e` is sent as `%252e`), so the URL parser
   // removes or climbs out of a segment only when the value is `.` or `..` itself.
-  if (value === "." || value === "..") refuse("dot-segment", "is a dot segment (`.` or `..`) that the URL parser would remove, changing the endpoint");
+  if (value === "." || value === "..") refuse(operation, rule.name, "dot-segment", "is a dot segment (`.` or `..`) that the URL parser would remove, changing the endpoint");
 }
 
 function checkInteger(operation: Owner, { rule }: ParameterCheck, value: unknown): void {
-  const { method, path } = operation.entry;
-  const refuse = (ruleName: string, detail: string): never => {
-    throw new WebhooksRequestError(method, path, rule.name, ruleName, detail);
-  };
-  if (typeof value !== "number" || !Number.isInteger(value)) return refuse("type", "must be an integer");
-  if (rule.minimum !== undefined && value < rule.minimum) refuse("minimum", `must be at least ${rule.minimum}, got ${value}`);
-  if (rule.maximum !== undefined && value > rule.maximum) refuse("maximum", `must be at most ${rule.maximum}, got ${value}`);
+  if (typeof value !== "number" || !Number.isInteger(value)) return refuse(operation, rule.name, "type", "must be an integer");
+  if (rule.minimum !== undefined && value < rule.minimum) refuse(operation, rule.name, "minimum", `must be at least ${rule.minimum}, got ${value}`);
+  if (rule.maximum !== undefined && value > rule.maximum) refuse(operation, rule.name, "maximum", `must be at most ${rule.maximum}, got ${value}`);
 }
 
 /** A header name: an HTTP token. */
