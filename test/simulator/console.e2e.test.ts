@@ -210,6 +210,87 @@ describe("the simulator console in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("asks for a token when the simulator has tokens, and sends it only in the Authorization header", { timeout: 60_000 }, async () => {
+    const token = "console-e2e-secret-token";
+    const guarded = await startSimulator({ tokens: [token] });
+    const tab = await context.newPage();
+    const seen: { url: string; authorization: string | undefined }[] = [];
+    tab.on("request", (request) => seen.push({ url: request.url(), authorization: request.headers().authorization }));
+    try {
+      await tab.goto(guarded.consoleUrl, STEP);
+      await tab.getByLabel("Token").waitFor(STEP);
+      expect(await tab.locator("#main").isHidden()).toBe(true);
+      await tab.getByLabel("Token").fill(token);
+      await tab.getByRole("button", { name: "Use token" }).click();
+      await tab.getByRole("heading", { name: "Assumptions in force" }).waitFor(STEP);
+      await expect.poll(() => tab.locator("#assumptions tbody tr").count(), STEP).toBeGreaterThan(10);
+      const stored = await tab.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+      expect(stored).toEqual([0, 0, ""]);
+      expect(seen.filter(({ url }) => url.includes(token))).toEqual([]);
+      expect(seen.some(({ url, authorization }) => url.includes("/webhooks") && authorization === token)).toBe(true);
+    } finally {
+      await tab.close();
+      await guarded.stop();
+    }
+  });
+
+  it("stays responsive with 100,000 attempts in the journal: one page of rows in the DOM", { timeout: 180_000 }, async () => {
+    // Deliveries answered in-process (no sockets), so that filling the journal takes seconds: one
+    // in ten answered 500, which `mode: none` drops.
+    let n = 0;
+    const full = await startSimulator({ assume: { retryDelayMs: 0 }, integrations: { bulk: "http://bulk.invalid/events" }, fetch: async () => new Response(null, { status: ++n % 10 === 0 ? 500 : 200 }) });
+    const tab = await context.newPage();
+    try {
+      const types = ["policy.issue", "policy.create", "claim.create", "invoice.issue"] as const;
+      for (const [i, type] of types.entries()) {
+        expect((await full.simulator.handle(new Request(`${full.url}/webhooks`, { method: "PUT", headers: { authorization: "t", "content-type": "application/json" }, body: JSON.stringify({ name: `bulk-${i}`, integrationName: "bulk", events: [type], failureHandling: { mode: "none", actOnStatusCodes: ["500"], actOnTimeout: true }, retryStrategy: "none" }) }))).status).toBe(200);
+      }
+      const filling = performance.now();
+      for (let batch = 0; batch < 100; batch += 1) {
+        await Promise.all(Array.from({ length: 1_000 }, (_, i) => full.simulator.emit(types[i % 4]!, { data: { policyLocator: String(100_000_000 + batch * 1_000 + i) } })));
+      }
+      const filled = performance.now() - filling;
+      expect(full.simulator.deliveries()).toHaveLength(100_000);
+
+      const count = tab.locator("#timeline-count");
+      const opened = performance.now();
+      await tab.goto(full.consoleUrl, STEP);
+      await expect.poll(() => count.innerText(), { timeout: 60_000, intervals: [10] }).toContain("of 100,000 matching");
+      const firstRender = performance.now() - opened;
+      expect(await tab.locator("#timeline tbody tr").count()).toBe(100);
+
+      const filtering = performance.now();
+      await tab.getByLabel("Outcome").selectOption("dropped");
+      await expect.poll(() => count.innerText(), { timeout: 60_000, intervals: [10] }).toContain("of 10,000 matching");
+      const filter = performance.now() - filtering;
+
+      const paging = performance.now();
+      await tab.getByRole("button", { name: "Older" }).click();
+      await expect.poll(() => count.innerText(), { timeout: 60_000, intervals: [10] }).toContain("Showing 101–200 of 10,000");
+      const older = performance.now() - paging;
+      expect(await tab.locator("#timeline tbody tr").count()).toBe(100);
+      expect(await tab.locator("tr.outcome-dropped").count()).toBe(100);
+
+      // The server's share: one filtered page of the full journal, as the page asks for it.
+      const asked = performance.now();
+      const answer = await fetch(`${full.url}/_simulator/ui/api/timeline?outcome=dropped&webhook=bulk-1&limit=100`);
+      const route = performance.now() - asked;
+      const expected = full.simulator.deliveries().filter((entry) => entry.webhookName === "bulk-1" && entry.outcome === "dropped").length;
+      expect(expected).toBeGreaterThan(0);
+      expect(((await answer.json()) as { matched: number }).matched).toBe(expected);
+      const heap = await tab.evaluate(() => (performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      const nodes = await tab.evaluate(() => document.getElementsByTagName("*").length);
+      console.log(
+        `console with 100,000 journal entries: filled in ${Math.round(filled)} ms; first render ${Math.round(firstRender)} ms; filter ${Math.round(filter)} ms; older page ${Math.round(older)} ms; ` +
+          `one filtered timeline request ${Math.round(route)} ms; page heap ${(heap / 1024 / 1024).toFixed(1)} MiB, ${nodes} elements (wall-clock on a shared machine: noisy)`,
+      );
+      expect(nodes).toBeLessThan(2_500);
+    } finally {
+      await tab.close();
+      await full.stop();
+    }
+  });
+
   it("is served with a strict Content-Security-Policy, and no request left the host", async () => {
     const answer = await fetch(running.consoleUrl);
     const policy = answer.headers.get("content-security-policy") ?? "";
