@@ -255,18 +255,18 @@ describe("the simulator console in Chromium", () => {
       const count = tab.locator("#timeline-count");
       const opened = performance.now();
       await tab.goto(full.consoleUrl, STEP);
-      await expect.poll(() => count.innerText(), { timeout: 60_000, intervals: [10] }).toContain("of 100,000 matching");
+      await expect.poll(() => count.innerText(), { timeout: 60_000, interval: 10 }).toContain("of 100,000 matching");
       const firstRender = performance.now() - opened;
       expect(await tab.locator("#timeline tbody tr").count()).toBe(100);
 
       const filtering = performance.now();
       await tab.getByLabel("Outcome").selectOption("dropped");
-      await expect.poll(() => count.innerText(), { timeout: 60_000, intervals: [10] }).toContain("of 10,000 matching");
+      await expect.poll(() => count.innerText(), { timeout: 60_000, interval: 10 }).toContain("of 10,000 matching");
       const filter = performance.now() - filtering;
 
       const paging = performance.now();
       await tab.getByRole("button", { name: "Older" }).click();
-      await expect.poll(() => count.innerText(), { timeout: 60_000, intervals: [10] }).toContain("Showing 101–200 of 10,000");
+      await expect.poll(() => count.innerText(), { timeout: 60_000, interval: 10 }).toContain("Showing 101–200 of 10,000");
       const older = performance.now() - paging;
       expect(await tab.locator("#timeline tbody tr").count()).toBe(100);
       expect(await tab.locator("tr.outcome-dropped").count()).toBe(100);

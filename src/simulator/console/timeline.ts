@@ -43,6 +43,8 @@ export interface TimelinePage {
 }
 
 export const MAX_PAGE = 500;
+/** Names offered to filter by: a journal of webhooks created and deleted by the thousand lists only this many. */
+export const MAX_CHOICES = 1_000;
 const MAX_TEXT = 1024;
 
 export function matches(entry: DeliveryAttempt, filter: TimelineFilter): boolean {
@@ -65,8 +67,8 @@ export function timelinePage(entries: readonly DeliveryAttempt[], query: Timelin
   let more = false;
   for (let i = entries.length - 1; i >= 0; i -= 1) {
     const entry = entries[i]!;
-    webhooks.add(entry.webhookName);
-    types.add(entry.eventType);
+    if (webhooks.size < MAX_CHOICES) webhooks.add(entry.webhookName);
+    if (types.size < MAX_CHOICES) types.add(entry.eventType);
     if (!matches(entry, query.filter)) continue;
     matched += 1;
     if (query.before !== undefined && entry.seq >= query.before) continue;

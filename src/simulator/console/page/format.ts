@@ -1,24 +1,9 @@
 // The page's pure parts: how an attempt reads, the timeline's query and paging, the event-type
 // search and the check of `data` before it is sent. Unit-tested under test/simulator/console/.
+import type { DeliveryAttempt } from "../../simulator.js";
 
-/** An attempt as the console's timeline route returns it (the simulator's DeliveryAttempt). */
-export interface Attempt {
-  seq: number;
-  time: number;
-  kind: "event" | "failureAlert" | "suspensionAlert";
-  via: "emit" | "resend" | "unsuspend";
-  webhookName: string;
-  integrationName: string;
-  url: string;
-  eventId: string;
-  transactionId: string;
-  eventType: string;
-  attempt: number;
-  status: number | null;
-  error: "timeout" | "no-answer" | "no-integration" | "contract-violation" | null;
-  ms: number;
-  outcome?: string;
-}
+/** An attempt as the console's timeline route returns it. */
+export type Attempt = DeliveryAttempt;
 
 export interface Filter {
   webhook: string;

@@ -1,15 +1,10 @@
 // The forms: raise an event (a type from the 100, `data` checked against the contract before it
 // is sent, the errors named), save an integration and register a webhook; and the integrations
 // and assumptions in force. Every change goes through the simulator's own routes.
+import type { Integration } from "../../simulator.js";
 import { call, DELIVERY_TIMEOUT_MS } from "./api.js";
 import { byId, el, say, setOptions } from "./dom.js";
 import { listOf, parseData, problemLines, searchTypes } from "./format.js";
-
-interface Integration {
-  name: string;
-  url: string;
-  headers: Record<string, string>;
-}
 
 export function createForms(eventTypes: readonly string[], changed: () => Promise<void>) {
   const search = byId<HTMLInputElement>("raise-search");

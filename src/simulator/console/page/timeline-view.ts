@@ -2,20 +2,10 @@
 // first, filtered by the server; the newest page follows the journal live.
 import { call } from "./api.js";
 import { byId, el, setOptions } from "./dom.js";
+import type { TimelinePage } from "../timeline.js";
 import { answerText, kindText, OUTCOMES, outcomeText, Pager, timelineUrl, timeText, type Attempt, type Filter } from "./format.js";
 
 export const PAGE_SIZE = 100;
-
-interface TimelinePage {
-  unchanged: boolean;
-  entries: Attempt[];
-  matched: number;
-  total: number;
-  newest: number;
-  more: boolean;
-  webhooks: string[];
-  types: string[];
-}
 
 const choices = (all: string, values: readonly string[]) => [{ value: "", label: all }, ...values.map((value) => ({ value, label: value }))];
 

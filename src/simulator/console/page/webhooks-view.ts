@@ -1,30 +1,13 @@
 // The webhooks at a glance, with Unsuspend through the platform's own operation; and the
 // diverted events of one webhook, with Resend and Delete (one, or every selected one) through
 // the platform's operations, so the simulator's rules (resend assumptions, transaction matching) apply.
+import type { WebhookDivertedEventResponse, WebhookResponse } from "../../../../generated/schema.js";
 import { call, DELIVERY_TIMEOUT_MS, webhookPath } from "./api.js";
 import { button, byId, el, say, setOptions } from "./dom.js";
 import { failureText, problemLines, timeText } from "./format.js";
 
-export interface Webhook {
-  name: string;
-  displayName?: string;
-  enabled: boolean;
-  suspended: boolean;
-  suspendedTimestamp?: string;
-  events: string[];
-  failureHandling: { mode: string; actOnStatusCodes: string[]; actOnTimeout: boolean };
-  retryStrategy: string;
-  integrationName: string;
-  alertIntegrationName?: string;
-}
-
-interface Diverted {
-  eventId: string;
-  eventType: string;
-  timestamp: string;
-  transactionId: string;
-  data: unknown;
-}
+type Webhook = WebhookResponse;
+type Diverted = WebhookDivertedEventResponse;
 
 const DIVERTED_PAGE = 100;
 const DATA_SHOWN = 200;
