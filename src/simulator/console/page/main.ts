@@ -8,6 +8,8 @@ import { createTimeline } from "./timeline-view.js";
 import { createWebhooks } from "./webhooks-view.js";
 
 const POLL_MS = 1_000;
+/** Diverted events are read again when the journal changed, after the console's own actions, and at least this often (a delete by another client leaves no trace in the journal). */
+const DIVERTED_MS = 10_000;
 const status = byId("status");
 const main = byId("main");
 const tokenForm = byId<HTMLFormElement>("token-form");
@@ -25,6 +27,8 @@ function askForToken(): void {
 tokenForm.addEventListener("submit", (submit) => {
   submit.preventDefault();
   const field = byId<HTMLInputElement>("token");
+  // fetch refuses a header value outside visible Latin-1: say so rather than fail as if unreachable.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(field.value)) return say(status, ["Token: must be visible Latin-1 characters (as an Authorization header)."], true);
   useToken(field.value);
   field.value = "";
   tokenForm.hidden = true;
@@ -40,11 +44,15 @@ async function start(): Promise<void> {
   if (started) return;
   started = true;
   const timeline = createTimeline();
-  const refresh = async () => {
-    await Promise.all([webhooks.load(), timeline.refresh(), forms.loadIntegrations()]);
+  let divertedAt = 0;
+  const refresh = async (everything = false) => {
+    const [journalChanged] = await Promise.all([timeline.refresh(), forms.loadIntegrations()]);
+    const withDiverted = everything || journalChanged || Date.now() - divertedAt >= DIVERTED_MS;
+    if (withDiverted) divertedAt = Date.now();
+    await webhooks.load(withDiverted);
   };
-  const webhooks = createWebhooks(refresh);
-  const forms = createForms((meta.body as { eventTypes: string[] }).eventTypes, refresh);
+  const webhooks = createWebhooks(() => refresh(true));
+  const forms = createForms((meta.body as { eventTypes: string[] }).eventTypes, () => refresh(true));
   await forms.loadAssumptions();
   const poll = async () => {
     if (live.checked && document.visibilityState === "visible" && !main.hidden) {

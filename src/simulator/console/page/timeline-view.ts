@@ -19,7 +19,7 @@ export function createTimeline() {
   setOptions(selects.outcome, choices("All outcomes", OUTCOMES));
   // What the table shows: the query it answered, so that an unchanged journal is not fetched again.
   let shown: { key: string; newest: number; oldest: number | undefined } | undefined;
-  let loading: Promise<void> | undefined;
+  let loading: Promise<boolean> | undefined;
 
   const filter = (): Filter => ({ webhook: selects.webhook.value, type: selects.type.value, outcome: selects.outcome.value, kind: selects.kind.value });
 
@@ -81,20 +81,22 @@ export function createTimeline() {
     shown = { key, newest: page.newest, oldest: page.entries.at(-1)?.seq };
   }
 
-  async function load(): Promise<void> {
+  /** Resolves true when the journal changed since the page shown (so the rest may have too). */
+  async function load(): Promise<boolean> {
     const key = timelineUrl(filter(), { before: pager.before, limit: PAGE_SIZE });
     // An older page does not change as the journal grows: only the newest page asks again.
-    if (shown?.key === key && !pager.atNewest) return;
+    if (shown?.key === key && !pager.atNewest) return false;
     const since = shown?.key === key ? shown.newest : undefined;
     const answer = await call("GET", timelineUrl(filter(), { before: pager.before, since, limit: PAGE_SIZE }));
     if (!answer.ok) throw new Error(`the timeline answered ${answer.status}`);
     const page = answer.body as TimelinePage;
     if (!page.unchanged) render(page, key);
+    return !page.unchanged;
   }
 
   /** Loads the page the controls ask for; one load at a time, a second call waits for the first. */
-  function refresh(): Promise<void> {
-    loading = (loading ?? Promise.resolve()).catch(() => {}).then(load);
+  function refresh(): Promise<boolean> {
+    loading = (loading ?? Promise.resolve(false)).catch(() => false).then(load);
     return loading;
   }
 

@@ -103,7 +103,8 @@ export function createWebhooks(changed: () => Promise<void>) {
     next.disabled = events.length < DIVERTED_PAGE;
   }
 
-  async function load(): Promise<void> {
+  /** Loads the webhooks, and their diverted events when `withDiverted` (a page of them can weigh megabytes). */
+  async function load(withDiverted: boolean): Promise<void> {
     const answer = await call("GET", "/webhooks");
     if (!answer.ok) throw new Error(`GET /webhooks answered ${answer.status}`);
     webhooks = (answer.body as { webhooks: Webhook[] }).webhooks;
@@ -112,7 +113,7 @@ export function createWebhooks(changed: () => Promise<void>) {
     const before = divertedSelect.value;
     setOptions(divertedSelect, webhooks.map(({ name }) => ({ value: name, label: name })));
     if (divertedSelect.value !== before) offset = 0;
-    await loadDiverted();
+    if (withDiverted || divertedSelect.value !== before) await loadDiverted();
   }
 
   divertedSelect.addEventListener("change", () => ((offset = 0), selected.clear(), void loadDiverted()));
