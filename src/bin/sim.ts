@@ -58,6 +58,7 @@ try {
   // Never echo a configured token: the curl lines name the variable to hold it.
   const token = tokens === undefined ? "any-token" : "$SOCOTRA_TOKEN";
   console.log(`Webhooks simulator  ${running.url}
+Console             ${running.consoleUrl}   (open it in a browser)
 
 Assumptions (none is documented by the platform; override with --assume KEY=VALUE):
 ${assumptionsText(running.simulator.assumptions)}

@@ -2,7 +2,9 @@
 // in another process (curl, the typed client, a language other than JavaScript).
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createSimulator, type Simulator, type SimulatorOptions } from "./simulator.js";
+import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
+import { CONSOLE_PATH, createConsoleRoutes } from "./console/routes.js";
+import { SentBodies } from "./console/sent-bodies.js";
 
 export interface StartSimulatorOptions extends SimulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -14,6 +16,8 @@ export interface StartSimulatorOptions extends SimulatorOptions {
 export interface RunningSimulator {
   /** The base URL, e.g. `http://127.0.0.1:4020`. */
   url: string;
+  /** The console's page, `${url}/_simulator/ui`. */
+  consoleUrl: string;
   simulator: Simulator;
   /** Stops listening and closes every connection. Deliveries in flight end on their own timeouts. */
   stop(): Promise<void>;
@@ -44,11 +48,13 @@ async function readBody(request: IncomingMessage, max: number): Promise<Uint8Arr
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const { port = 0, host = "127.0.0.1", ...simulatorOptions } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError("startSimulator: `port` must be an integer from 0 to 65535");
-  const simulator = createSimulator(simulatorOptions);
+  const sent = new SentBodies();
+  const simulator = createSimulator({ ...simulatorOptions, fetch: sent.tap(simulatorOptions.fetch) });
+  const ui = createConsoleRoutes(simulator, sent);
   const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, (request, response) => {
     readBody(request, simulator.limits.maxBodyBytes)
-      .then((body) =>
-        simulator.respond({
+      .then((body) => {
+        const simulated: SimulatorRequest = {
           method: request.method ?? "GET",
           url: request.url ?? "/",
           header: (name) => {
@@ -56,8 +62,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
             return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
           },
           body,
-        }),
-      )
+        };
+        return ui.respond(simulated, server.address() as AddressInfo) ?? simulator.respond(simulated);
+      })
       .then(
         (answer) => {
           // A refused oversized body is not read to its end: close rather than drain it.
@@ -79,6 +86,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,
+    consoleUrl: `http://${shownHost}:${address.port}${CONSOLE_PATH}`,
     simulator,
     stop: () =>
       new Promise<void>((resolve) => {

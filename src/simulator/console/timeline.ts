@@ -1,0 +1,127 @@
+// The console's timeline over the simulator's journal: filters, and pages newest first anchored
+// on an attempt's `seq`, so that a page stays put while new attempts arrive. Pure functions over
+// what `simulator.deliveries()` returns.
+import type { ContractIssue } from "../../errors.js";
+import type { DeliveryAttempt, Outcome } from "../simulator.js";
+
+/** An outcome to filter by: how a delivery ended, or `retried` for an attempt a retry followed. */
+export type OutcomeFilter = Outcome | "retried";
+export const OUTCOME_FILTERS: readonly OutcomeFilter[] = ["delivered", "diverted", "dropped", "skipped", "queued", "retried"];
+export type KindFilter = "event" | "alert";
+
+export interface TimelineFilter {
+  webhook?: string;
+  type?: string;
+  outcome?: OutcomeFilter;
+  kind?: KindFilter;
+}
+
+export interface TimelineQuery {
+  filter: TimelineFilter;
+  /** Only attempts older than this `seq` (the next page); none: the newest. */
+  before?: number;
+  limit: number;
+  /** The newest `seq` the caller holds: when it is still the newest, the answer says `unchanged`. */
+  since?: number;
+}
+
+export interface TimelinePage {
+  unchanged: boolean;
+  /** Newest first. */
+  entries: DeliveryAttempt[];
+  /** Attempts the filter matches in the whole journal. */
+  matched: number;
+  /** Attempts in the journal. */
+  total: number;
+  /** The newest attempt's `seq`, 0 for an empty journal. */
+  newest: number;
+  /** Whether older matching attempts follow this page. */
+  more: boolean;
+  /** Webhook names and event types in the journal, for the filters' choices. */
+  webhooks: string[];
+  types: string[];
+}
+
+export const MAX_PAGE = 500;
+/** Names offered to filter by: a journal of webhooks created and deleted by the thousand lists only this many. */
+export const MAX_CHOICES = 1_000;
+const MAX_TEXT = 1024;
+
+export function matches(entry: DeliveryAttempt, filter: TimelineFilter): boolean {
+  if (filter.webhook !== undefined && entry.webhookName !== filter.webhook) return false;
+  if (filter.type !== undefined && entry.eventType !== filter.type) return false;
+  if (filter.kind !== undefined && (entry.kind === "event") !== (filter.kind === "event")) return false;
+  if (filter.outcome !== undefined && (entry.outcome ?? "retried") !== filter.outcome) return false;
+  return true;
+}
+
+/** One page of `entries` (oldest first, as the journal lists them) under `query`. */
+export function timelinePage(entries: readonly DeliveryAttempt[], query: TimelineQuery): TimelinePage {
+  const newest = entries.at(-1)?.seq ?? 0;
+  // The journal only grows, or empties on reset (and `seq` never goes back): the same newest `seq` is the same journal.
+  if (query.since === newest) return { unchanged: true, entries: [], matched: 0, total: entries.length, newest, more: false, webhooks: [], types: [] };
+  const webhooks = new Set<string>();
+  const types = new Set<string>();
+  const page: DeliveryAttempt[] = [];
+  let matched = 0;
+  let more = false;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    const entry = entries[i]!;
+    if (webhooks.size < MAX_CHOICES) webhooks.add(entry.webhookName);
+    if (types.size < MAX_CHOICES) types.add(entry.eventType);
+    if (!matches(entry, query.filter)) continue;
+    matched += 1;
+    if (query.before !== undefined && entry.seq >= query.before) continue;
+    if (page.length < query.limit) page.push(entry);
+    else more = true;
+  }
+  const sorted = (set: Set<string>) => [...set].sort();
+  return { unchanged: false, entries: page, matched, total: entries.length, newest, more, webhooks: sorted(webhooks), types: sorted(types) };
+}
+
+/** Reads a timeline query from the console's URL; issues name each bad parameter. */
+export function parseTimelineQuery(params: URLSearchParams): { query: TimelineQuery; issues: ContractIssue[] } {
+  const issues: ContractIssue[] = [];
+  const one = (name: string): string | undefined => {
+    const values = params.getAll(name);
+    if (values.length > 1) issues.push({ path: `query parameter ${name}`, rule: "single", message: "must be given once" });
+    return values[0] === "" ? undefined : values[0];
+  };
+  const integer = (name: string, min: number, max: number): number | undefined => {
+    const text = one(name);
+    if (text === undefined) return undefined;
+    const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+    if (Number.isSafeInteger(value) && value >= min && value <= max) return value;
+    issues.push({ path: `query parameter ${name}`, rule: "range", message: `must be an integer from ${min} to ${max}` });
+    return undefined;
+  };
+  const text = (name: string): string | undefined => {
+    const value = one(name);
+    if (value !== undefined && value.length > MAX_TEXT) {
+      issues.push({ path: `query parameter ${name}`, rule: "maxLength", message: `must have at most ${MAX_TEXT} characters` });
+      return undefined;
+    }
+    return value;
+  };
+  const choice = <T extends string>(name: string, values: readonly T[]): T | undefined => {
+    const value = one(name);
+    if (value === undefined || (values as readonly string[]).includes(value)) return value as T | undefined;
+    issues.push({ path: `query parameter ${name}`, rule: "enum", message: `must be one of ${values.join(", ")}` });
+    return undefined;
+  };
+  const filter: TimelineFilter = {};
+  const webhook = text("webhook");
+  const type = text("type");
+  const outcome = choice("outcome", OUTCOME_FILTERS);
+  const kind = choice<KindFilter>("kind", ["event", "alert"]);
+  if (webhook !== undefined) filter.webhook = webhook;
+  if (type !== undefined) filter.type = type;
+  if (outcome !== undefined) filter.outcome = outcome;
+  if (kind !== undefined) filter.kind = kind;
+  const query: TimelineQuery = { filter, limit: integer("limit", 1, MAX_PAGE) ?? 100 };
+  const before = integer("before", 1, Number.MAX_SAFE_INTEGER);
+  const since = integer("since", 0, Number.MAX_SAFE_INTEGER);
+  if (before !== undefined) query.before = before;
+  if (since !== undefined) query.since = since;
+  return { query, issues };
+}

@@ -1,0 +1,90 @@
+// The console's timeline over the journal: filters, newest-first pages anchored on seq, and the
+// query it reads from the URL, with each bad parameter named.
+import { describe, expect, it } from "vitest";
+import { matches, parseTimelineQuery, timelinePage } from "../../../src/simulator/console/timeline.js";
+import type { DeliveryAttempt } from "../../../src/simulator/index.js";
+
+function attempt(seq: number, fields: Partial<DeliveryAttempt> = {}): DeliveryAttempt {
+  return { seq, time: seq, kind: "event", via: "emit", webhookName: "a", integrationName: "i", url: "http://x/", eventId: `e${seq}`, transactionId: `t${seq}`, eventType: "policy.issue", attempt: 1, status: 200, error: null, ms: 1, outcome: "delivered", ...fields };
+}
+
+const journal = Array.from({ length: 50 }, (_, i) =>
+  attempt(i + 11, {
+    webhookName: i % 2 === 0 ? "a" : "b",
+    eventType: i % 5 === 0 ? "claim.create" : "policy.issue",
+    ...(i % 3 === 0 ? { outcome: undefined, status: null, error: "no-answer" as const } : {}),
+    ...(i === 49 ? { kind: "failureAlert" as const } : {}),
+  }),
+);
+
+describe("matches", () => {
+  it.each([
+    [{}, true],
+    [{ webhook: "a" }, true],
+    [{ webhook: "b" }, false],
+    [{ type: "policy.issue" }, true],
+    [{ outcome: "delivered" as const }, true],
+    [{ outcome: "retried" as const }, false],
+    [{ kind: "alert" as const }, false],
+    [{ kind: "event" as const }, true],
+  ])("%o: %s", (filter, expected) => {
+    expect(matches(attempt(1), filter)).toBe(expected);
+  });
+
+  it("reads an attempt without an outcome as retried", () => {
+    expect(matches(attempt(1, { outcome: undefined }), { outcome: "retried" })).toBe(true);
+  });
+});
+
+describe("timelinePage", () => {
+  it("pages newest first, anchored on the oldest seq shown, and counts every match", () => {
+    const first = timelinePage(journal, { filter: { webhook: "a" }, limit: 10 });
+    expect(first.entries.map((e) => e.seq)).toEqual([59, 57, 55, 53, 51, 49, 47, 45, 43, 41]);
+    expect(first).toMatchObject({ matched: 25, total: 50, newest: 60, more: true, unchanged: false });
+    const second = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 41 });
+    expect(second.entries[0]!.seq).toBe(39);
+    const last = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 21 });
+    expect(last.entries.map((e) => e.seq)).toEqual([19, 17, 15, 13, 11]);
+    expect(last.more).toBe(false);
+  });
+
+  it("combines filters and lists the webhooks and types for the choices", () => {
+    const page = timelinePage(journal, { filter: { type: "claim.create", outcome: "retried" }, limit: 100 });
+    expect(page.entries.every((e) => e.eventType === "claim.create" && e.outcome === undefined)).toBe(true);
+    expect(page.matched).toBe(4);
+    expect(page.webhooks).toEqual(["a", "b"]);
+    expect(page.types).toEqual(["claim.create", "policy.issue"]);
+    expect(timelinePage(journal, { filter: { kind: "alert" }, limit: 5 }).entries.map((e) => e.seq)).toEqual([60]);
+  });
+
+  it("answers unchanged, with nothing, when the caller holds the newest seq", () => {
+    expect(timelinePage(journal, { filter: {}, limit: 10, since: 60 })).toMatchObject({ unchanged: true, entries: [] });
+    expect(timelinePage(journal, { filter: {}, limit: 10, since: 59 }).unchanged).toBe(false);
+    expect(timelinePage([], { filter: {}, limit: 10 })).toMatchObject({ newest: 0, entries: [], matched: 0 });
+  });
+});
+
+describe("parseTimelineQuery", () => {
+  it("reads filters, paging and the cursor", () => {
+    const { query, issues } = parseTimelineQuery(new URLSearchParams("webhook=a&type=policy.issue&outcome=retried&kind=alert&before=40&since=12&limit=25"));
+    expect(issues).toEqual([]);
+    expect(query).toEqual({ filter: { webhook: "a", type: "policy.issue", outcome: "retried", kind: "alert" }, before: 40, since: 12, limit: 25 });
+  });
+
+  it("defaults to the newest 100 with no filter, empty values meaning none", () => {
+    expect(parseTimelineQuery(new URLSearchParams("webhook=&outcome=")).query).toEqual({ filter: {}, limit: 100 });
+  });
+
+  it("names each bad parameter and the rule it breaks", () => {
+    const { issues } = parseTimelineQuery(new URLSearchParams(`limit=0&before=x&outcome=__proto__&kind=constructor&webhook=a&webhook=b&type=${"t".repeat(1025)}`));
+    expect(issues.map((issue) => `${issue.path} ${issue.rule}`).sort()).toEqual([
+      "query parameter before range",
+      "query parameter kind enum",
+      "query parameter limit range",
+      "query parameter outcome enum",
+      "query parameter type maxLength",
+      "query parameter webhook single",
+    ]);
+    expect(parseTimelineQuery(new URLSearchParams("limit=501")).issues).toHaveLength(1);
+  });
+});
