@@ -28,8 +28,10 @@ const SLOWEST_FIRST = [
   "test/contract/mock-lifecycle.e2e.test.ts",
   "test/docs/docs.browser.e2e.test.ts",
   "test/types/typecheck.test.ts",
-  "test/validation/properties.test.ts",
   "test/verify/verify.test.ts",
+  "test/contract/dynamic.test.ts",
+  "test/validation/properties.test.ts",
+  "test/contract/mock-server.test.ts",
 ];
 
 class SlowestFirst extends BaseSequencer {
