@@ -5,7 +5,7 @@
 // it fail loudly with the same advice.
 //   node scripts/ensure-system-packages.js test|e2e
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /** Each program a suite needs: how to find it, and the Debian package that provides it. */
@@ -22,11 +22,11 @@ function onPath(command) {
 
 /** Debian keeps PostgreSQL's server programs off PATH, under /usr/lib/postgresql/VERSION/bin. */
 function postgresBinDirs() {
-  try {
-    return execFileSync("sh", ["-c", "ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null"], { encoding: "utf8" }).split("\n").filter(Boolean);
-  } catch {
-    return [];
-  }
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return [];
+  return readdirSync(base)
+    .map((version) => join(base, version, "bin"))
+    .filter((dir) => existsSync(join(dir, "initdb")));
 }
 
 function missingPackages(suite) {
