@@ -9,7 +9,8 @@ import { buildAll } from "../../scripts/build.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const LOCK = join(root, "node_modules", ".cache", "socotra-webhooks-contract", "dist.lock");
-const LOCK_WAIT_MS = 180_000;
+// Under the hooks' 120 s bound, so that a stuck lock fails with this message rather than a bare timeout.
+const LOCK_WAIT_MS = 110_000;
 
 const isAlive = (pid: number) => {
   try {
