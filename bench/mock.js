@@ -54,6 +54,9 @@ console.log(
       baselineSamples: node,
       note: `${Math.round(median(prism))} requests per second`,
     }),
-    ...(testRuns.length ? [{ figure: "5. Mock", subject: "npm test, wall time", unit: "s", subjectMedian: testRuns[0], note: "for the record (target: under a minute)" }] : []),
+    // An absolute target (the guide's), not a ratio: a miss is listed under "Targets missed".
+    ...(testRuns.length
+      ? [{ figure: "5. Mock", subject: "npm test, wall time", unit: "s", subjectMedian: testRuns[0], note: "target: under 60 s", met: testRuns[0] < 60, limit: "60 s", ifMissed: "Per-file durations: `npx vitest run --project fast --reporter=verbose`; move what is inherently slow to a *.e2e.test.ts file." }]
+      : []),
   ]),
 );

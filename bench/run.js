@@ -48,7 +48,11 @@ const markdown = [
   "",
   ...(missed.length === 0
     ? ["None."]
-    : missed.flatMap((r) => [`- **${r.subject}**: ${r.ratio.toFixed(2)}x against a target of ${r.target}x, missed by ${Math.round(Math.abs(r.ratio / r.target - 1) * 100)}%. ${r.ifMissed ?? ""}`])),
+    : missed.map((r) =>
+        r.ratio === undefined
+          ? `- **${r.subject}**: ${number(r.subjectMedian, r.unit)} against a target of ${r.limit}. ${r.ifMissed ?? ""}`
+          : `- **${r.subject}**: ${r.ratio.toFixed(2)}x against a target of ${r.target}x, missed by ${Math.round(Math.abs(r.ratio / r.target - 1) * 100)}%. ${r.ifMissed ?? ""}`,
+      )),
   "",
 ];
 writeFileSync(`${root}BENCHMARKS.md`, markdown.join("\n"));

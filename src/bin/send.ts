@@ -13,7 +13,8 @@ Redirects are not followed: a 3xx is the delivery's answer. Header values are ne
   --url URL            the receiver (http or https)
   --type TYPE          an event type (repeatable): exact, an entity wildcard ("claim.*"), or "all" for
                        all ${WEBHOOK_EVENT_TYPES.length}; default policy.issue
-  --count N            deliveries per type (default 1)
+  --count N            deliveries per type (default 1): the run sends N times the number of types,
+                       so --type all --count 1000 sends ${(1000 * WEBHOOK_EVENT_TYPES.length).toLocaleString("en-US")}
   --concurrency C      deliveries in flight at once (default 1)
   --header "K: V"      an extra header on every delivery (repeatable)
   --alert KIND         send the failure or suspension alert body instead ("failure" or "suspended")
@@ -85,7 +86,11 @@ for (const item of values.override ?? []) {
 const total = count * types.length;
 const SHOWN = 100;
 let shownFailures = 0;
-const line = (d: SentDelivery) => `${d.status !== null && d.status < 300 && d.status >= 200 ? "✓" : "✗"} ${d.type} → ${d.status ?? d.error} (${d.ms.toFixed(1)} ms)`;
+// An alert is named as the alert it is, with the event type it was built from.
+const ALERT_NAMES = { failure: "failure alert", suspended: "suspension alert" } as const;
+const what = (type: string) => (values.alert === undefined ? type : `${ALERT_NAMES[values.alert as AlertKind]} (about ${type})`);
+const line = (d: SentDelivery) => `${d.status !== null && d.status < 300 && d.status >= 200 ? "✓" : "✗"} ${what(d.type)} → ${d.status ?? d.error} (${d.ms.toFixed(1)} ms)`;
+if (total > SHOWN) console.log(`Sending ${total} deliveries: ${count} of each of ${types.length} type(s).`);
 try {
   let done = 0;
   const report = await sendSampleEvents({

@@ -3,10 +3,14 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createWebhookReceiver } from "../../src/index.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { cli, tempDir, TOKEN } from "./harness.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
 let dir: Awaited<ReturnType<typeof tempDir>>;

@@ -2,9 +2,13 @@
 // selection, the ledger, limits, progress, interruption and exit statuses.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "../../src/index.js";
 import { aWebhook, capture, cli, fakePlatform, tempDir } from "./harness.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => void (dir = await tempDir()));

@@ -7,7 +7,7 @@ import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import type { WebhookResponse } from "../../src/index.js";
 import { parse } from "../../src/index.js";
@@ -15,6 +15,10 @@ import { startSimulator } from "../../src/simulator/index.js";
 import { run } from "../../src/cli/run.js";
 import { readFileBounded } from "../../src/cli/context.js";
 import { aWebhook, cli, fakePlatform, tempDir, TOKEN } from "./harness.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
 let dir: Awaited<ReturnType<typeof tempDir>>;

@@ -106,7 +106,7 @@ describe("pages it cannot trust end the iteration with a typed error", () => {
   });
 });
 
-describe("the README's resend recipe", () => {
+describe("the resend recipe of docs/client.md", () => {
   // A platform where resending an event removes it from the diverted list (undocumented either way).
   function removingServer(total: number) {
     const diverted = Array.from({ length: total }, (_, n) => event(n));
@@ -129,7 +129,7 @@ describe("the README's resend recipe", () => {
   it("resends every event once when resending removes it", async () => {
     const resent = removingServer(7);
     const webhooks = client();
-    // As in README.md: collect the ids first, then act.
+    // As in docs/client.md: collect the ids first, then act.
     const transactionIds = new Set<string>();
     for await (const event of iterateDivertedEvents(webhooks, "w", { pageSize: 2 })) transactionIds.add(event.transactionId);
     for (const transactionId of transactionIds) {

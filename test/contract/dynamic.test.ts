@@ -1,16 +1,18 @@
 // Dynamic mode: Prism generates responses from the schemas instead of answering the examples.
 // Many generated answers per operation must all validate, which shows the schemas are satisfiable
-// and agree with the generated validators. The shared mock generates them on request
+// and agree with the generated validators. The file's mock generates them on request
 // (`Prefer: dynamic=true`, unseeded, so each answer differs; a failure prints the body). Prism
 // re-seeds every request, so a mock started with a fixed seed answers the same body every time:
 // that is what makes `startMockServer({ dynamic: true, seed })` good for stable snapshots.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebhooksClient, parse, type SchemaName } from "../../src/index.js";
 import { startMockServer, type MockServer } from "../../src/testing.js";
+import { useMock } from "../support/mock.js";
 import { exampleParams, operations, spec, type Json } from "./operations.js";
 
 const RESPONSES_PER_OPERATION = 25;
-const client = createWebhooksClient({ baseUrl: inject("mockUrl"), token: "t", retry: false });
+const mock = await useMock();
+const client = createWebhooksClient({ baseUrl: mock.url, token: "t", retry: false });
 
 describe.each(operations.filter((operation) => operation.responses.get(200) !== undefined))("$method $path", (operation) => {
   it(`answers ${RESPONSES_PER_OPERATION} generated bodies that all validate`, async () => {

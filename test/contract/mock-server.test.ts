@@ -1,5 +1,5 @@
 // startMockServer and the socotra-webhooks-mock bin: a clear message for a port in use or a
-// missing Prism, and stop() that leaves no process behind. Signals: mock-lifecycle.test.ts.
+// missing Prism, and stop() that leaves no process behind. Signals: mock-lifecycle.e2e.test.ts.
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -9,6 +9,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MockServerError, startMockServer } from "../../src/testing.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let taken: Server;

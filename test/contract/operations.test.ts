@@ -1,20 +1,22 @@
-// Every operation through the typed client against the shared Prism mock: its success answer and
+// Every operation through the typed client against a Prism mock: its success answer and
 // every declared error status, each checked against its schema; request-side violations derived
 // from the spec, each answered with a declared 4xx; and every (operation, status) pair covered.
 import createClient from "openapi-fetch";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { paths } from "../../generated/schema.js";
 import { createWebhooksClient, parse, type SchemaName } from "../../src/index.js";
+import { useMock } from "../support/mock.js";
 import { schemaTools } from "../validation/arbitraries.js";
 import { exampleParams, operations, spec, type Json, type Operation } from "./operations.js";
 
 const { mutations } = schemaTools(spec.components.schemas);
 
-const client = createWebhooksClient({ baseUrl: inject("mockUrl"), token: "contract-test-token", retry: false });
-const withoutToken = createWebhooksClient({ baseUrl: inject("mockUrl"), token: "contract-test-token", retry: false });
+const mock = await useMock();
+const client = createWebhooksClient({ baseUrl: mock.url, token: "contract-test-token", retry: false });
+const withoutToken = createWebhooksClient({ baseUrl: mock.url, token: "contract-test-token", retry: false });
 withoutToken.use({ onRequest: ({ request }) => (request.headers.delete("Authorization"), request) });
 // Our client refuses out-of-bounds parameters before sending: the mock's own answer needs a bare openapi-fetch client.
-const bare = createClient<paths>({ baseUrl: inject("mockUrl"), headers: { Authorization: "contract-test-token" } });
+const bare = createClient<paths>({ baseUrl: mock.url, headers: { Authorization: "contract-test-token" } });
 
 const covered = new Set<string>();
 type Init = { params?: Json; body?: unknown; headers?: Record<string, string> };

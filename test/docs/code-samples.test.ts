@@ -5,13 +5,15 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useMock } from "../support/mock.js";
 
 type Json = Record<string, any>;
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const spec: Json = JSON.parse(await readFile(`${root}generated/openapi.json`, "utf8"));
 const SANDBOX = spec.servers[0].url as string;
+const mock = await useMock();
 
 const samples = [...Object.entries(spec.paths as Json), ...Object.entries(spec.webhooks as Json)].flatMap(([where, item]) =>
   ["get", "put", "post", "delete", "patch"]
@@ -31,7 +33,7 @@ describe("code samples", () => {
     "in curl (%s) is answered 200 by the mock",
     async (_id, sample) => {
       expect(sample.source).toContain(SANDBOX);
-      const script = `curl() { command curl -s -o /dev/null -w '%{http_code}' "$@"; }\n${sample.source.replaceAll(SANDBOX, inject("mockUrl"))}`;
+      const script = `curl() { command curl -s -o /dev/null -w '%{http_code}' "$@"; }\n${sample.source.replaceAll(SANDBOX, mock.url)}`;
       const { stdout } = await run("sh", ["-c", script], { env: { ...process.env, SOCOTRA_TOKEN: "sample-token" } });
       expect(stdout).toBe("200");
     },

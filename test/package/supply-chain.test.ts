@@ -1,6 +1,6 @@
 // What consumers install with the package: only what the runtime needs, pinned by the committed
 // lockfile, and nothing that runs an install script. (The registry reachable here answers no
-// `npm audit` queries, so no audit runs: see README.)
+// `npm audit` queries, so no audit runs: see CONTRIBUTING.md.)
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

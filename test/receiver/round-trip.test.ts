@@ -15,6 +15,10 @@ import {
   WEBHOOK_EVENT_TYPES,
   type WebhookPayload,
 } from "../../src/index.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const received: WebhookPayload[] = [];
 const receiver = createWebhookReceiver({ maxBytes: 64 * 1024, onError: () => undefined })

@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import { ContractValidationError, parse, parseFailureMessage, parseWebhookSuspendedData, sendSampleEvents } from "../../src/index.js";
 import { headerProblem, selectEventTypes } from "../../src/sender.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const SECRET = "header-secret-3b7e";
 let server: Server;
@@ -223,6 +227,20 @@ describe("extra headers", () => {
     expect(received).toEqual([]);
     await sendSampleEvents({ url, headers: { "X-Key": "a b\tc" } });
     expect(received[0]!.headers["x-key"]).toBe("a b\tc");
+  });
+
+  it("--alert names the alert it sent, not an event type, and --help says --count is per type", async () => {
+    reset();
+    const failure = await run(["--url", url, "--alert", "failure"]);
+    expect(failure.code).toBe(0);
+    expect(failure.stdout).toMatch(/^✓ failure alert \(about policy\.issue\) → 200 /m);
+    const suspended = await run(["--url", url, "--alert", "suspended", "--type", "claim.create"]);
+    expect(suspended.stdout).toMatch(/^✓ suspension alert \(about claim\.create\) → 200 /m);
+    const delivery = await run(["--url", url]);
+    expect(delivery.stdout).toMatch(/^✓ policy\.issue → 200 /m);
+    const help = await run(["--help"]);
+    expect(help.stdout).toMatch(/--count N\s+deliveries per type/);
+    expect(help.stdout).toContain("--type all --count 1000 sends 100,000");
   });
 
   it("a reader that leaves early (`| head -1`) ends the bin quietly, without a stack", async () => {

@@ -1,22 +1,17 @@
-// The assumptions table: one in code, the same in the README, each overridable and checked.
+// The assumptions table: one in code, the same in docs/simulator.md, each overridable and checked.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { ASSUMPTIONS, AssumptionError, assumptionsMarkdown, createSimulator, parseAssumption, resolveAssumptions } from "../../src/simulator/index.js";
 
-const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+const page = await readFile(new URL("../../docs/simulator.md", import.meta.url), "utf8");
 
-describe("the README", () => {
+describe("docs/simulator.md", () => {
   it("renders the assumptions table from the code's", () => {
-    const table = /<!-- simulator-assumptions:start -->\n([\s\S]*?)\n<!-- simulator-assumptions:end -->/.exec(readme)?.[1];
-    expect(table, "README.md needs the simulator-assumptions markers").toBeDefined();
+    const table = /<!-- simulator-assumptions:start -->\n([\s\S]*?)\n<!-- simulator-assumptions:end -->/.exec(page)?.[1];
+    expect(table, "docs/simulator.md needs the simulator-assumptions markers").toBeDefined();
     expect(table).toBe(assumptionsMarkdown());
     for (const key of Object.keys(ASSUMPTIONS)) expect(table).toContain(`| \`${key}\` |`);
     expect(table!.split("\n").slice(2).every((row) => row.includes("| not documented |"))).toBe(true);
-  });
-
-  it("shows the MSW example exactly as test/simulator/simulator.msw.test.ts runs it", async () => {
-    const block = /```ts\n(\/\/ simulator\.msw\.test\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
-    expect(block).toBe(await readFile(new URL("simulator.msw.test.ts", import.meta.url), "utf8"));
   });
 });
 

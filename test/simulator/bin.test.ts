@@ -2,8 +2,12 @@
 // until SIGTERM; a bad flag ends with the usage and status 2, naming the key and the rule.
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../src/simulator/index.js";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const bin = new URL("../../dist/bin/sim.js", import.meta.url).pathname;
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-// One tsc run, in parallel with the other test files, over src/, test/ and the spec's TypeScript
+// One tsc run, in parallel with the other test files, over src/, test/, examples/ and the spec's TypeScript
 // code samples (x-codeSamples, as the docs show them), with this package standing in for
 // "socotra-webhooks-contract". The @ts-expect-error lines of the type-level tests only bite here.
 import { execFile } from "node:child_process";
@@ -35,8 +35,14 @@ it("type-checks src/, test/ and every TypeScript code sample of the spec with no
     `${work}tsconfig.json`,
     JSON.stringify({
       extends: "../../tsconfig.json",
-      compilerOptions: { paths: { "socotra-webhooks-contract": ["../../src/index.ts"] } },
-      include: ["../../src", "../../test", "../../generated/*.d.ts", "code-samples/*.ts"],
+      compilerOptions: {
+        paths: {
+          "socotra-webhooks-contract": ["../../src/index.ts"],
+          "socotra-webhooks-contract/simulator": ["../../src/simulator/index.ts"],
+          "socotra-webhooks-contract/testing": ["../../src/testing.ts"],
+        },
+      },
+      include: ["../../src", "../../test", "../../examples/*.ts", "../../generated/*.d.ts", "code-samples/*.ts"],
     }),
   );
   const result = await promisify(execFile)(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", `${work}tsconfig.json`], { cwd: root }).catch((error) => error);

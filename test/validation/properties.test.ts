@@ -3,7 +3,7 @@
 // mutation rejected with an issue at the mutated field: every kind the schema admits is checked
 // on every value, not left to a random pick. Arbitrary and hostile input never throws anything
 // but ContractValidationError and never touches Object.prototype. The counts are printed for the
-// README's testing section.
+// test catalogue in CONTRIBUTING.md.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";

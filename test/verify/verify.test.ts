@@ -9,6 +9,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webhooks from "./fixtures/off-contract-webhooks.json" with { type: "json" };
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const TOKEN = "verify-secret-7f3a";
 const webhook = { ...webhooks.webhooks[0], enabled: true };

@@ -9,6 +9,10 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { ensureDist } from "../support/dist.js";
+
+// What is packed and installed is the built dist/.
+beforeAll(ensureDist);
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -28,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => rm(work, { recursive: true, force: true }));
 
 it("holds the files the tarball of this tree holds, dist/ built by prepare", async () => {
-  // The global setup built dist/ here; the clone had none, so its dist/ is prepare's.
+  // ensureDist built dist/ here; the clone had none, so its dist/ is prepare's.
   const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root });
   const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
   const installed = join(project, "node_modules", "socotra-webhooks-contract");

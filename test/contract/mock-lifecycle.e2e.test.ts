@@ -6,7 +6,11 @@ import { readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist } from "../support/dist.js";
+
+// The bins and modules this file runs are the built ones.
+beforeAll(ensureDist);
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"] as const;

@@ -1,9 +1,10 @@
-// What other repositories install from the packed tarball (git-install.test.ts covers a git URL).
+// What other repositories install from the packed tarball (git-install.e2e.test.ts covers a git URL).
 // Into a fresh project: type-check and run an ES consumer (node16 and bundler resolution), a
 // CommonJS one (TypeScript module node16 in a CommonJS package, run with require(esm) off; one
 // node16 program holds both, each file in its own package's module format), and
-// the README's vitest and Jest examples against startMockServer, its MSW example against the
-// simulator, and its operators' outage drill (the simulator and the socotra-webhooks bin).
+// the examples the README and docs show (examples/, as users paste them): the typed client against
+// the mock, the vitest and Jest contract tests against startMockServer, the MSW test against the
+// simulator, the receiver, and the operators' outage drill (the simulator and the socotra-webhooks bin).
 import { execFile, spawn } from "node:child_process";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,6 +13,10 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist } from "../support/dist.js";
+
+// What is packed and installed is the built dist/.
+beforeAll(ensureDist);
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,18 +31,14 @@ let tarballFiles: string[];
 
 const installed = (dir: string) => join(dir, "node_modules", "socotra-webhooks-contract");
 
-/** A code block of the README that starts with `// NAME`, exactly as a user would paste it. */
-function readmeExample(readme: string, lang: string, name: string): string {
-  const example = new RegExp("```" + lang + "\\n(// " + name.replaceAll(".", "\\.") + "\\n[\\s\\S]*?)```").exec(readme)?.[1];
-  if (example === undefined) throw new Error(`README.md has no \`\`\`${lang} block starting with // ${name}`);
-  return example;
-}
+/** A file of examples/, which the docs show exactly as a user would paste it (test/docs/examples.test.ts). */
+const example = (name: string) => readFile(join(root, "examples", name), "utf8");
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "consumer-"));
   project = join(work, "tarball-consumer");
   await mkdir(project);
-  // The global setup built dist/; pack without the prepack build: generated/ is checked fresh by the drift test.
+  // ensureDist built dist/; pack without the prepack build: generated/ is checked fresh by the drift test.
   const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: root });
   const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
   tarballFiles = packed.files.map((file) => file.path);
@@ -46,13 +47,12 @@ beforeAll(async () => {
   await cp(join(root, "test", "package", "fixtures"), project, { recursive: true });
   // Here, not in fixtures/: this repository's own tsc checks fixtures/ as part of the package.
   await writeFile(join(project, "cjs", "package.json"), JSON.stringify({ name: "consumer-cjs", private: true, type: "commonjs" }));
-  const readme = await readFile(join(root, "README.md"), "utf8");
   // msw's own types need the DOM lib, which the node16 project leaves out: vitest runs that one.
   await mkdir(join(project, "msw"));
   await Promise.all([
-    ...["webhooks.contract.test.ts", "receiver.ts", "outage-drill.ts"].map((name) => writeFile(join(project, name), readmeExample(readme, "ts", name))),
-    writeFile(join(project, "msw", "simulator.msw.test.ts"), readmeExample(readme, "ts", "simulator.msw.test.ts")),
-    writeFile(join(project, "cjs", "webhooks.contract.jest.test.js"), readmeExample(readme, "js", "webhooks.contract.jest.test.js")),
+    ...["client.ts", "webhooks.contract.test.ts", "receiver.ts", "outage-drill.ts"].map(async (name) => writeFile(join(project, name), await example(name))),
+    writeFile(join(project, "msw", "simulator.msw.test.ts"), await example("simulator.msw.test.ts")),
+    writeFile(join(project, "cjs", "webhooks.contract.jest.test.js"), await example("webhooks.contract.jest.test.js")),
   ]);
 }, 120_000);
 
@@ -143,7 +143,21 @@ describe("the packed package", () => {
     expect(installedManifest.peerDependenciesMeta["@stoplight/prism-cli"]).toEqual({ optional: true });
   });
 
-  it("runs the README's vitest and Jest examples against startMockServer, and its MSW example against the simulator", async () => {
+  it("runs the typed client example against the packed mock", async () => {
+    const script = `const { startMockServer } = await import("socotra-webhooks-contract/testing");
+const mock = await startMockServer();
+try {
+  const { execFile } = await import("node:child_process");
+  const env = { ...process.env, SOCOTRA_BASE_URL: mock.url, SOCOTRA_TOKEN: "any-token" };
+  process.stdout.write(await new Promise((resolve, reject) => execFile(process.execPath, ["client.js"], { env }, (error, stdout) => (error ? reject(error) : resolve(stdout)))));
+} finally {
+  await mock.stop();
+}`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
+    expect(stdout).toMatch(/^policy-events \[ 'policy\.issue'/);
+  }, 60_000);
+
+  it("runs the vitest and Jest examples against startMockServer, and its MSW example against the simulator", async () => {
     const vitest = run(process.execPath, [join(project, "node_modules", "vitest", "vitest.mjs"), "run", "--root", project, "webhooks.contract.test.ts", "msw/simulator.msw.test.ts"], { cwd: project });
     // Jest's default runtime: CommonJS, babel-jest, no configuration.
     const jest = run(process.execPath, [join(project, "node_modules", "jest", "bin", "jest.js"), "--ci", "--rootDir", "cjs"], { cwd: project });
@@ -152,12 +166,12 @@ describe("the packed package", () => {
     expect(jestRun.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
   }, 120_000);
 
-  it("runs the README's outage drill: diverted events resent once each by the packed socotra-webhooks bin", async () => {
+  it("runs the outage drill example: diverted events resent once each by the packed socotra-webhooks bin", async () => {
     const { stdout } = await run(process.execPath, ["outage-drill.js"], { cwd: project });
     expect(stdout.trim().split("\n").at(-1)).toBe('{"delivered":20,"secondRunResent":0}');
   }, 60_000);
 
-  it("runs the README's receiver, which answers the packed sender and every malformed body", async () => {
+  it("runs the receiver example, which answers the packed sender and every malformed body", async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createNetServer().listen(0, "127.0.0.1", () => {
         const { port } = probe.address() as AddressInfo;
@@ -168,7 +182,7 @@ describe("the packed package", () => {
     try {
       await new Promise<void>((resolve, reject) => {
         receiver.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
-        receiver.once("exit", (code) => reject(new Error(`the README receiver exited with ${code}`)));
+        receiver.once("exit", (code) => reject(new Error(`the receiver example exited with ${code}`)));
       });
       const url = `http://127.0.0.1:${port}/`;
       const sender = join(project, "node_modules", ".bin", "socotra-webhooks-send");
