@@ -1,6 +1,7 @@
 // What the platform does not document, in one table: each behaviour the simulator must pick is a
 // named assumption with its default and the reason for it. Options (`assume`) and the bin's
 // `--assume KEY=VALUE` override them; the README's table is rendered from this one.
+import { AssumptionError } from "../errors.js";
 
 type Integer = { readonly kind: "integer"; readonly default: number; readonly min: number; readonly max: number };
 type Choice = { readonly kind: "choice"; readonly default: string; readonly values: readonly string[] };
@@ -72,10 +73,7 @@ export type Assumptions = { readonly [Key in AssumptionKey]: ValueOf<(typeof ASS
 /** Overrides: a value per key, as typed values or as the text `--assume` takes. */
 export type AssumptionOverrides = { readonly [Key in AssumptionKey]?: ValueOf<(typeof ASSUMPTIONS)[Key]> | string | number | boolean };
 
-/** A bad `assume` key or value; the message names the key and the rule. */
-export class AssumptionError extends TypeError {
-  override name = "AssumptionError";
-}
+export { AssumptionError };
 
 const STATUS = /^[1-5][0-9]{2}$/;
 
