@@ -154,7 +154,7 @@ export class WebhooksOptionError extends WebhooksContractError {
     /** The rule it broke: `type`, `minimum`, `maximum`, `enum`, `format`, `unknown`... */
     readonly rule: string,
     /** What is wrong, naming the option (`` `port` must be an integer from 0 to 65535 ``); never quotes its value. */
-    detail: string,
+    readonly detail: string,
   ) {
     super(`${caller}: ${detail}`);
   }
