@@ -23,8 +23,6 @@ export interface ControlRoute {
   method: string;
   /** Under /_simulator, e.g. `/integrations/{name}`; a `{param}` matches one percent-encoded segment. */
   path: string;
-  /** Served without a token (a page that asks for the token itself). Default false. */
-  open?: boolean;
   handle(call: ControlCall): SimulatorAnswer | Promise<SimulatorAnswer>;
 }
 

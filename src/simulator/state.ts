@@ -6,7 +6,7 @@ import type { WebhookDivertedEventResponse, WebhookPayload, WebhookResponse } fr
 import { utf8Length } from "../bytes.js";
 import { ContractValidationError, type ContractIssue } from "../errors.js";
 import { depthIssue } from "../json-depth.js";
-import { parse, type SchemaName } from "../validation.js";
+import { validate, type SchemaName } from "../validation.js";
 import type { Assumptions } from "./assumptions.js";
 import { BadRequest, checkIntegration, checkName, issue } from "./checks.js";
 import type { Integration, SimulatorLimits, SimulatorState } from "./types.js";
@@ -39,6 +39,7 @@ export function checkState(state: SimulatorState, limits: Readonly<SimulatorLimi
     if (error instanceof ContractValidationError || error instanceof BadRequest) issues.push(...error.issues.map((i) => ({ ...i, path: `${path}${i.path}` })));
     else throw error;
   };
+  // validate, not parse: a string in a state is a string, never JSON text to decode.
   /** An event as `schema`, its type field read tolerantly: a type the contract does not list is a deviation, and checked as a listed one. */
   const event = <T>(schema: SchemaName, typeField: "eventType" | "type", value: unknown, path: string): Kept<T> | undefined => {
     const deep = depthIssue(value, path);
@@ -47,7 +48,7 @@ export function checkState(state: SimulatorState, limits: Readonly<SimulatorLimi
     const unknownType = typeof type === "string" && !KNOWN_TYPES.has(type);
     if (unknownType) deviations.push(issue(`${path}/${typeField}`, "unknownEventType", "is not an event type this contract lists: kept as it is"));
     try {
-      parse(schema, unknownType ? { ...(value as object), [typeField]: WEBHOOK_EVENT_TYPES[0] } : value);
+      validate(schema, unknownType ? { ...(value as object), [typeField]: WEBHOOK_EVENT_TYPES[0] } : value);
     } catch (error) {
       return void at(path, error);
     }
@@ -84,7 +85,7 @@ export function checkState(state: SimulatorState, limits: Readonly<SimulatorLimi
     // Each part is checked even when another is bad, so that one error names every bad field.
     let webhook: WebhookResponse | undefined;
     try {
-      webhook = structuredClone(parse("WebhookResponse", entry.webhook));
+      webhook = structuredClone(validate("WebhookResponse", entry.webhook));
       if (names.has(webhook.name)) issues.push(issue(`${path}/webhook/name`, "unique", "repeats an earlier webhook's name"));
       names.add(webhook.name);
       for (const [field, name] of [["integrationName", webhook.integrationName], ["alertIntegrationName", webhook.alertIntegrationName]] as const) {
