@@ -26,9 +26,15 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 // Set by the simulator itself, or never sent: socotra-signature's signing is not documented.
 const RESERVED_HEADERS = new Set(["socotra-signature", LOOP_HEADER, "content-type", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "expect", "te", "trailer"]);
 
+/** The rule of a name (webhook, integration, transaction, username, event id): a string of 1 to MAX_NAME characters. */
+export function nameIssue(value: unknown, path: string): ContractIssue | undefined {
+  return typeof value === "string" && value.length >= 1 && value.length <= MAX_NAME ? undefined : issue(path, "type", `must be a string of 1 to ${MAX_NAME} characters`);
+}
+
 export function checkName(value: unknown, path: string): string {
-  if (typeof value !== "string" || value.length < 1 || value.length > MAX_NAME) throw new BadRequest(400, [issue(path, "type", `must be a string of 1 to ${MAX_NAME} characters`)], `${path} is invalid`);
-  return value;
+  const problem = nameIssue(value, path);
+  if (problem !== undefined) throw new BadRequest(400, [problem], `${path} is invalid`);
+  return value as string;
 }
 
 /** Checks an integration's URL and headers; returns the headers as a null-prototype object. */

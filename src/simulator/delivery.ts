@@ -7,7 +7,7 @@ import { depthIssue } from "../json-depth.js";
 import { parse, type SchemaName } from "../validation.js";
 import type { Assumptions } from "./assumptions.js";
 import type { AttemptResult, Post } from "./attempts.js";
-import { issue, MAX_NAME } from "./checks.js";
+import { issue, nameIssue } from "./checks.js";
 import { attemptsFor, decide, isSuccess, type Decision } from "./decision.js";
 import type { BoundedLog } from "./log.js";
 import type { QueuedItem, SimulatorStore, StoredWebhook } from "./store.js";
@@ -47,7 +47,8 @@ export function prepareEvent(type: unknown, input: unknown, store: SimulatorStor
     }
   }
   for (const [field, value] of [["transactionId", transactionId], ["username", username], ["id", id]] as const) {
-    if (value !== undefined && (typeof value !== "string" || value.length < 1 || value.length > MAX_NAME)) issues.push(issue(`/${field}`, "type", `must be a string of 1 to ${MAX_NAME} characters`));
+    const problem = value === undefined ? undefined : nameIssue(value, `/${field}`);
+    if (problem !== undefined) issues.push(problem);
   }
   if (typeof id === "string" && store.holdsDiverted(id)) issues.push(issue("/id", "unique", "names a diverted event already: event ids are unique"));
   if (issues.length > 0) throw new ContractValidationError("SimulatorEvent", issues);
