@@ -28,3 +28,16 @@ it("every class of errors.ts is exported by a public entry", () => {
   // CliError and FileReadError belong to the command line, which has no entry of its own; BadRequest never leaves the simulator.
   expect([...homes].filter((value) => !exported.has(value)).map((value) => value.name).sort()).toEqual(["CliError", "FileReadError"]);
 });
+
+it("option errors name the caller, the option and the rule, as request errors do", async () => {
+  const refusals: [() => unknown, object][] = [
+    [() => simulator.createSimulator({ limits: { maxWebhooks: 0 } }), { caller: "createSimulator", option: "limits.maxWebhooks", rule: "minimum" }],
+    [() => simulator.createSimulator({ fetch: "fetch" as never }), { caller: "createSimulator", option: "fetch", rule: "type" }],
+    [() => root.createWebhooksClient({ baseUrl: "ftp://x", token: "t" }), { caller: "createWebhooksClient", option: "baseUrl", rule: "format" }],
+    [() => root.selectEventTypes(["policy.isue"]), { caller: "selectEventTypes", option: "patterns", rule: "enum" }],
+    [() => root.toWebhookRequest(null as never), { caller: "toWebhookRequest", option: "webhook", rule: "type" }],
+  ];
+  for (const [refuse, fields] of refusals) expect(refuse).toThrow(expect.objectContaining({ name: "WebhooksOptionError", ...fields }));
+  await expect(simulator.startSimulator({ port: 70_000 })).rejects.toMatchObject({ caller: "startSimulator", option: "port", rule: "range" });
+  await expect(root.sendSampleEvents({ url: "http://127.0.0.1:9/", count: 0 })).rejects.toMatchObject({ caller: "sendSampleEvents", option: "count", rule: "minimum" });
+});
