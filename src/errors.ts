@@ -163,6 +163,15 @@ export class WebhooksOptionError extends WebhooksContractError {
 /** A bad simulator assumption (`assume`, `--assume KEY=VALUE`); the message names the key and the rule. */
 export class AssumptionError extends WebhooksContractError {
   override name = "AssumptionError";
+  constructor(
+    message: string,
+    /** The assumption at fault, or null when the whole `assume` (or an `--assume` without `=`) is. */
+    readonly key: string | null,
+    /** The rule it broke: `unknown`, `range`, `enum`, `statuses`, `type` or `format`. */
+    readonly rule: "unknown" | "range" | "enum" | "statuses" | "type" | "format",
+  ) {
+    super(message);
+  }
 }
 
 /** A contract violation the simulator caught in something it produced: always a bug of the simulator. */

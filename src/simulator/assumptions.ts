@@ -89,7 +89,7 @@ function describeRule(key: string, definition: Definition): string {
 }
 
 function coerce(key: string, definition: Definition, value: unknown): unknown {
-  const rule = () => new AssumptionError(describeRule(key, definition));
+  const rule = () => new AssumptionError(describeRule(key, definition), key, definition.kind === "integer" ? "range" : definition.kind === "choice" ? "enum" : "statuses");
   switch (definition.kind) {
     case "integer": {
       const number = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -114,11 +114,11 @@ function coerce(key: string, definition: Definition, value: unknown): unknown {
  * @throws AssumptionError naming an unknown key, or a bad value's key and rule.
  */
 export function resolveAssumptions(overrides: AssumptionOverrides | undefined = {}): Assumptions {
-  if (typeof overrides !== "object" || overrides === null) throw new AssumptionError("`assume` must be an object of assumption values");
+  if (typeof overrides !== "object" || overrides === null) throw new AssumptionError("`assume` must be an object of assumption values", null, "type");
   const resolved: Record<string, unknown> = Object.create(null);
   for (const [key, definition] of Object.entries(ASSUMPTIONS)) resolved[key] = definition.default;
   for (const [key, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`);
+    if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key.slice(0, 100)}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`, key.slice(0, 100), "unknown");
     if (value === undefined) continue;
     resolved[key] = coerce(key, ASSUMPTIONS[key as AssumptionKey], value);
   }
@@ -128,9 +128,9 @@ export function resolveAssumptions(overrides: AssumptionOverrides | undefined = 
 /** Parses one `KEY=VALUE` of `--assume`. @throws AssumptionError for a missing `=`, an unknown key or a bad value. */
 export function parseAssumption(text: string): [AssumptionKey, unknown] {
   const equals = text.indexOf("=");
-  if (equals < 1) throw new AssumptionError(`--assume must look like KEY=VALUE, got "${text.slice(0, 100)}"`);
+  if (equals < 1) throw new AssumptionError(`--assume must look like KEY=VALUE, got "${text.slice(0, 100)}"`, null, "format");
   const key = text.slice(0, equals).trim();
-  if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key.slice(0, 100)}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`);
+  if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key.slice(0, 100)}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`, key.slice(0, 100), "unknown");
   return [key as AssumptionKey, coerce(key, ASSUMPTIONS[key as AssumptionKey], text.slice(equals + 1))];
 }
 
