@@ -1,6 +1,6 @@
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { WebhooksContractError, WebhooksNetworkError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
+import { WebhooksContractError, WebhooksNetworkError, WebhooksOptionError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { callInit, checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
 import { MAX_TIMER_MS } from "./client/limits.js";
@@ -64,8 +64,8 @@ export type WebhooksClient = Omit<Client<paths>, Uppercase<Verb>> & { [M in Verb
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-function requireOption(condition: boolean, field: string, rule: string): void {
-  if (!condition) throw new TypeError(`createWebhooksClient: \`${field}\` ${rule}`);
+function requireOption(condition: boolean, field: string, rule: string, detail: string): void {
+  if (!condition) throw new WebhooksOptionError("createWebhooksClient", field, rule, `\`${field}\` ${detail}`);
 }
 
 const DELTA_SECONDS = /^\d{1,10}$/;
@@ -169,9 +169,9 @@ function baseUrlOf(baseUrl: unknown): string {
   } catch {
     url = undefined;
   }
-  requireOption(url !== undefined && (url.protocol === "http:" || url.protocol === "https:"), "baseUrl", "must be an http(s) URL");
-  requireOption(url!.username === "" && url!.password === "", "baseUrl", "must not hold credentials (user:password@): pass the token as `token`");
-  requireOption(url!.search === "" && url!.hash === "", "baseUrl", "must not have a query or a fragment");
+  requireOption(url !== undefined && (url.protocol === "http:" || url.protocol === "https:"), "baseUrl", "format", "must be an http(s) URL");
+  requireOption(url!.username === "" && url!.password === "", "baseUrl", "credentials", "must not hold credentials (user:password@): pass the token as `token`");
+  requireOption(url!.search === "" && url!.hash === "", "baseUrl", "format", "must not have a query or a fragment");
   return (baseUrl as string).replace(/\/+$/, "");
 }
 
@@ -187,27 +187,28 @@ function baseUrlOf(baseUrl: unknown): string {
  * const { data, error, violations } = await client.GET("/webhooks/{name}", { params: { path: { name: "policy-events" } } });
  */
 export function createWebhooksClient(options: WebhooksClientOptions): WebhooksClient {
-  requireOption(options !== null && typeof options === "object", "options", "must be an object");
+  requireOption(options !== null && typeof options === "object", "options", "type", "must be an object");
   const { token, timeoutMs = 30_000, retry = {}, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = options;
   const origin = baseUrlOf(options.baseUrl);
   // Never quote the token: it is a secret even when it is wrong.
   requireOption(
     typeof token === "function" || isHeaderValue(token),
     "token",
+    "header-value",
     "must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters), or a function returning one",
   );
-  requireOption(isDelay(timeoutMs, true), "timeoutMs", `must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`);
-  requireOption(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0, "maxResponseBytes", "must be a positive whole number of bytes");
-  requireOption(retry === false || (retry !== null && typeof retry === "object"), "retry", "must be an object or false");
+  requireOption(isDelay(timeoutMs, true), "timeoutMs", "range", `must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`);
+  requireOption(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0, "maxResponseBytes", "minimum", "must be a positive whole number of bytes");
+  requireOption(retry === false || (retry !== null && typeof retry === "object"), "retry", "type", "must be an object or false");
   const retryPolicy = {
     retries: retry === false ? 0 : (retry.retries ?? 2),
     baseDelayMs: retry === false ? 0 : (retry.baseDelayMs ?? 250),
     maxDelayMs: retry === false ? 0 : (retry.maxDelayMs ?? 10_000),
   };
-  requireOption(Number.isSafeInteger(retryPolicy.retries) && retryPolicy.retries >= 0, "retry.retries", "must be a non-negative integer");
-  requireOption(isDelay(retryPolicy.baseDelayMs, false), "retry.baseDelayMs", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
-  requireOption(isDelay(retryPolicy.maxDelayMs, false), "retry.maxDelayMs", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
-  requireOption(options.fetch === undefined || typeof options.fetch === "function", "fetch", "must be a function");
+  requireOption(Number.isSafeInteger(retryPolicy.retries) && retryPolicy.retries >= 0, "retry.retries", "minimum", "must be a non-negative integer");
+  requireOption(isDelay(retryPolicy.baseDelayMs, false), "retry.baseDelayMs", "range", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  requireOption(isDelay(retryPolicy.maxDelayMs, false), "retry.maxDelayMs", "range", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  requireOption(options.fetch === undefined || typeof options.fetch === "function", "fetch", "type", "must be a function");
 
   const client = createClient<paths>({
     baseUrl: origin,

@@ -139,3 +139,81 @@ export class ContractValidationError extends WebhooksContractError {
     super(`${schema} is invalid: ${shown.join("; ")}${more}`);
   }
 }
+
+/**
+ * An option the caller passed breaks its rule: names the function, the option and the rule, as
+ * WebhooksRequestError does for a request. Thrown before anything is started or sent.
+ */
+export class WebhooksOptionError extends WebhooksContractError {
+  override name = "WebhooksOptionError";
+  constructor(
+    /** The function the option was passed to (`createSimulator`, `sendSampleEvents`). */
+    readonly caller: string,
+    /** The option at fault (`limits.maxWebhooks`, `port`, `url`). */
+    readonly option: string,
+    /** The rule it broke: `type`, `minimum`, `maximum`, `enum`, `format`, `unknown`... */
+    readonly rule: string,
+    /** What is wrong, naming the option (`` `port` must be an integer from 0 to 65535 ``); never quotes its value. */
+    readonly detail: string,
+  ) {
+    super(`${caller}: ${detail}`);
+  }
+}
+
+/** A bad simulator assumption (`assume`, `--assume KEY=VALUE`); the message names the key and the rule. */
+export class AssumptionError extends WebhooksContractError {
+  override name = "AssumptionError";
+  constructor(
+    message: string,
+    /** The assumption at fault, or null when the whole `assume` (or an `--assume` without `=`) is. */
+    readonly key: string | null,
+    /** The rule it broke: `unknown`, `range`, `enum`, `statuses`, `type` or `format`. */
+    readonly rule: "unknown" | "range" | "enum" | "statuses" | "type" | "format",
+  ) {
+    super(message);
+  }
+}
+
+/** A contract violation the simulator caught in something it produced: always a bug of the simulator. */
+export interface SimulatorViolation {
+  schema: string;
+  where: string;
+  issues: readonly ContractIssue[];
+}
+
+/** Thrown (by default) when the simulator produces a body that breaks the contract. */
+export class SimulatorContractViolation extends WebhooksContractError {
+  override name = "SimulatorContractViolation";
+  constructor(readonly violation: SimulatorViolation) {
+    super(`the simulator produced a ${violation.schema} that breaks the contract (${violation.where}): ${violation.issues.map((i) => `${i.path || "(root)"} ${i.message}`).join("; ")}`);
+  }
+}
+
+/** A receiver's handler promise did not settle within `handlerTimeoutMs`; the delivery was answered 503. */
+export class WebhookHandlerTimeoutError extends WebhooksContractError {
+  override name = "WebhookHandlerTimeoutError";
+  constructor(readonly timeoutMs: number) {
+    super(`the webhook handlers did not settle within ${timeoutMs} ms; the delivery was answered 503`);
+  }
+}
+
+/** The Prism mock cannot start: the port is taken, or Prism failed (its own output is in the message). */
+export class MockServerError extends WebhooksContractError {
+  override name = "MockServerError";
+}
+
+/** Ends a command of the command line with `exitCode`: 1 when something failed, 2 for bad usage or input. */
+export class CliError extends WebhooksContractError {
+  override name = "CliError";
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 | 130,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a file given to the command line cannot be read, as the rule it breaks (`is larger than 65536 bytes`). */
+export class FileReadError extends WebhooksContractError {
+  override name = "FileReadError";
+}

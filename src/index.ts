@@ -34,6 +34,7 @@ export {
   WebhooksApiError,
   WebhooksContractError,
   WebhooksNetworkError,
+  WebhooksOptionError,
   WebhooksPaginationError,
   WebhooksRedirectError,
   WebhooksRequestError,

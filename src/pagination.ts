@@ -1,7 +1,7 @@
 import type { WebhookDivertedEventResponse } from "../generated/schema.js";
 import type { WebhooksClient } from "./client.js";
 import { queryParameterRule } from "./client/operations.js";
-import { ContractValidationError, WebhooksApiError, WebhooksPaginationError } from "./errors.js";
+import { ContractValidationError, WebhooksApiError, WebhooksOptionError, WebhooksPaginationError } from "./errors.js";
 import { parse } from "./validation.js";
 
 export interface IterateDivertedEventsOptions {
@@ -40,9 +40,9 @@ export async function* iterateDivertedEvents(
 ): AsyncGenerator<WebhookDivertedEventResponse, void, undefined> {
   const { pageSize = 100, maxPages = 1000, signal } = options;
   if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE || pageSize > MAX_PAGE) {
-    throw new TypeError(`iterateDivertedEvents: \`pageSize\` must be an integer from ${MIN_PAGE} to ${MAX_PAGE} (the spec's bounds for \`limit\`)`);
+    throw new WebhooksOptionError("iterateDivertedEvents", "pageSize", "range", `\`pageSize\` must be an integer from ${MIN_PAGE} to ${MAX_PAGE} (the spec's bounds for \`limit\`)`);
   }
-  if (!Number.isSafeInteger(maxPages) || maxPages < 1) throw new TypeError("iterateDivertedEvents: `maxPages` must be a positive integer");
+  if (!Number.isSafeInteger(maxPages) || maxPages < 1) throw new WebhooksOptionError("iterateDivertedEvents", "maxPages", "minimum", "`maxPages` must be a positive integer");
   let previous: string | undefined;
   for (let page = 0, offset = 0; ; page += 1, offset += pageSize) {
     if (page >= maxPages) {

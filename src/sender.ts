@@ -7,6 +7,7 @@ import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
 import { MAX_TIMER_MS } from "./client/limits.js";
+import { WebhooksOptionError } from "./errors.js";
 import { parse, type SchemaName } from "./validation.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
@@ -117,10 +118,10 @@ function distance(a: string, b: string): number {
 
 /**
  * The event types `patterns` name: an exact type, `all`, or an entity wildcard (`claim.*`,
- * `policy.quote.*`). @throws TypeError naming an unknown pattern and the closest known type.
+ * `policy.quote.*`). @throws WebhooksOptionError naming an unknown pattern and the closest known type.
  */
 export function selectEventTypes(patterns: readonly string[]): WebhookEventType[] {
-  if (patterns.length === 0) throw new TypeError('select at least one event type (an exact type, an entity wildcard such as "claim.*", or "all")');
+  if (patterns.length === 0) throw new WebhooksOptionError("selectEventTypes", "patterns", "minItems", 'select at least one event type (an exact type, an entity wildcard such as "claim.*", or "all")');
   const selected: WebhookEventType[] = [];
   for (const pattern of patterns) {
     const matches =
@@ -131,7 +132,7 @@ export function selectEventTypes(patterns: readonly string[]): WebhookEventType[
           : WEBHOOK_EVENT_TYPES.filter((type) => type === pattern);
     if (matches.length === 0) {
       const closest = [...WEBHOOK_EVENT_TYPES].sort((a, b) => distance(pattern, a) - distance(pattern, b))[0];
-      throw new TypeError(`unknown event type(s): ${pattern.slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest!.split(".")[0]}.*", or "all")`);
+      throw new WebhooksOptionError("selectEventTypes", "patterns", "enum", `unknown event type(s): ${pattern.slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest!.split(".")[0]}.*", or "all")`);
     }
     selected.push(...matches);
   }
@@ -140,7 +141,7 @@ export function selectEventTypes(patterns: readonly string[]): WebhookEventType[
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split(".");
-  if (keys.some((key) => key === "" || FORBIDDEN_KEYS.has(key))) throw new TypeError(`override "${path.slice(0, 100)}" is not a dotted field path (no empty parts, __proto__, constructor or prototype)`);
+  if (keys.some((key) => key === "" || FORBIDDEN_KEYS.has(key))) throw new WebhooksOptionError("sendSampleEvents", "overrides", "path", `override "${path.slice(0, 100)}" is not a dotted field path (no empty parts, __proto__, constructor or prototype)`);
   let node = target;
   for (const key of keys.slice(0, -1)) {
     const next = Object.hasOwn(node, key) ? node[key] : undefined;
@@ -167,7 +168,7 @@ function builderFor(options: SendSampleEventsOptions): { schema: SchemaName; bui
       },
     };
   }
-  if (!Object.hasOwn(ALERTS, alert)) throw new TypeError(`\`alert\` must be one of ${Object.keys(ALERTS).join(", ")}`);
+  if (!Object.hasOwn(ALERTS, alert)) throw new WebhooksOptionError("sendSampleEvents", "alert", "enum", `\`alert\` must be one of ${Object.keys(ALERTS).join(", ")}`);
   const outbound = OUTBOUND_WEBHOOKS.find((webhook) => webhook.name === ALERTS[alert])!;
   const example = WEBHOOK_EXAMPLES[outbound.name][0] as Record<string, unknown>;
   return {
@@ -235,34 +236,36 @@ async function drain(response: Response): Promise<void> {
 /**
  * POSTs sample deliveries to `url` and reports each answer. Each delivery is built as it is sent,
  * with one fetch call; no redirect is followed (a 3xx is the delivery's answer).
- * @throws TypeError for a URL that is not http(s) or holds credentials, a bad count, concurrency,
+ * @throws WebhooksOptionError for a URL that is not http(s) or holds credentials, a bad count, concurrency,
  *   header or override; ContractValidationError when `data` or `overrides` break the contract.
  */
+const refuse = (option: string, rule: string, detail: string) => new WebhooksOptionError("sendSampleEvents", option, rule, detail);
+
 export async function sendSampleEvents(options: SendSampleEventsOptions): Promise<SendReport> {
   const { url, types = ["policy.issue"], count = 1, concurrency = 1, headers = {}, timeoutMs = 10_000, keepDeliveries = 1000, onDelivery } = options;
   let target: URL;
   try {
     target = new URL(url);
   } catch {
-    throw new TypeError("sendSampleEvents: `url` must be an http(s) URL, and this one does not parse");
+    throw refuse("url", "format", "`url` must be an http(s) URL, and this one does not parse");
   }
   if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw new TypeError(`sendSampleEvents: \`url\` must be an http(s) URL, got a ${target.protocol} URL`);
+    throw refuse("url", "format", `\`url\` must be an http(s) URL, got a ${target.protocol} URL`);
   }
-  if (target.username !== "" || target.password !== "") throw new TypeError("sendSampleEvents: `url` must not hold credentials (user:password@): send them with `headers`");
+  if (target.username !== "" || target.password !== "") throw refuse("url", "credentials", "`url` must not hold credentials (user:password@): send them with `headers`");
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`sendSampleEvents: \`${name}\` must be a positive integer`);
+    if (!Number.isSafeInteger(value) || value < 1) throw refuse(name, "minimum", `\`${name}\` must be a positive integer`);
   }
   if (!Array.isArray(types) || types.length === 0 || !(types as readonly unknown[]).every((type) => typeof type === "string")) {
-    throw new TypeError("sendSampleEvents: `types` must name at least one event type (a run that sends nothing is no success)");
+    throw refuse("types", "minItems", "`types` must name at least one event type (a run that sends nothing is no success)");
   }
-  if (concurrency > MAX_CONCURRENCY) throw new TypeError(`sendSampleEvents: \`concurrency\` must be at most ${MAX_CONCURRENCY}`);
-  if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw new TypeError("sendSampleEvents: `keepDeliveries` must be a non-negative integer");
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new TypeError(`sendSampleEvents: \`timeoutMs\` must be from 1 to ${MAX_TIMER_MS}`);
+  if (concurrency > MAX_CONCURRENCY) throw refuse("concurrency", "maximum", `\`concurrency\` must be at most ${MAX_CONCURRENCY}`);
+  if (!Number.isSafeInteger(keepDeliveries) || keepDeliveries < 0) throw refuse("keepDeliveries", "minimum", "`keepDeliveries` must be a non-negative integer");
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw refuse("timeoutMs", "range", `\`timeoutMs\` must be from 1 to ${MAX_TIMER_MS}`);
   const sentHeaders = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     const problem = headerProblem(name, value);
-    if (problem !== undefined) throw new TypeError(`sendSampleEvents: \`headers\`: ${problem}`);
+    if (problem !== undefined) throw refuse("headers", "header", `\`headers\`: ${problem}`);
     sentHeaders.set(name, value);
   }
   sentHeaders.set("content-type", "application/json");

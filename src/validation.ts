@@ -1,7 +1,8 @@
 import * as generated from "../generated/validators.js";
 import type { ValidateFunction, ValidationErrorObject } from "../generated/validators.js";
 import type { components } from "../generated/schema.js";
-import { ContractValidationError, type ContractIssue } from "./errors.js";
+import { ContractValidationError, WebhooksOptionError, type ContractIssue } from "./errors.js";
+import { utf8Length } from "./bytes.js";
 
 type Schemas = components["schemas"];
 /** The name of a component schema of the spec: `"WebhookPayload"`, `"WebhookRequest"`... */
@@ -22,14 +23,10 @@ const validatorsByName = new Map<string, ValidateFunction<unknown>>(
 );
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
-// Node's Buffer counts UTF-8 bytes without encoding (about 60x faster on 1 MB); elsewhere, encode.
-const nodeBuffer = (globalThis as { Buffer?: { byteLength(text: string, encoding: "utf8"): number } }).Buffer;
-const utf8Length = nodeBuffer ? (text: string) => nodeBuffer.byteLength(text, "utf8") : (text: string) => encoder.encode(text).byteLength;
 
 function validatorOf(caller: string, name: string): ValidateFunction<unknown> {
   const validate = typeof name === "string" ? validatorsByName.get(name) : undefined;
-  if (validate === undefined) throw new TypeError(`${caller}: unknown schema name ${typeof name === "string" ? `"${name}"` : typeof name}; expected one of the spec's component schemas, such as "WebhookPayload"`);
+  if (validate === undefined) throw new WebhooksOptionError(caller, "name", "enum", `unknown schema name ${typeof name === "string" ? `"${name.slice(0, 100)}"` : typeof name}; expected one of the spec's component schemas, such as "WebhookPayload"`);
   return validate;
 }
 
@@ -57,7 +54,8 @@ function fail(schema: string, path: string, rule: string, message: string): neve
   throw new ContractValidationError(schema, [{ path, rule, message }]);
 }
 
-function escapePointer(key: string): string {
+/** @internal A key as one segment of a JSON pointer (`~` and `/` escaped). */
+export function escapePointer(key: string): string {
   return key.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
@@ -110,7 +108,7 @@ export function decodeBody(input: unknown, maxBytes: number = DEFAULT_MAX_BYTES,
   }
   if (typeof input === "object" && input !== null) {
     const hint = bodyContainerHint(input);
-    if (hint !== undefined) throw new TypeError(`${schema}: got ${hint}. Bodies are accepted as JSON text, bytes (Buffer, Uint8Array, ArrayBuffer) or an already parsed value.`);
+    if (hint !== undefined) throw new WebhooksOptionError(schema, "input", "type", `got ${hint}. Bodies are accepted as JSON text, bytes (Buffer, Uint8Array, ArrayBuffer) or an already parsed value.`);
   }
   return input;
 }
@@ -118,7 +116,7 @@ export function decodeBody(input: unknown, maxBytes: number = DEFAULT_MAX_BYTES,
 /**
  * Checks an already decoded value against the spec's schema `name` and returns it typed. It never
  * decodes: a string is a string (valid only for a string schema), bytes are not JSON.
- * @throws TypeError for a name that is not one of the spec's component schemas.
+ * @throws WebhooksOptionError for a name that is not one of the spec's component schemas.
  * @throws ContractValidationError naming every bad field and the rule it broke.
  */
 export function validate<Name extends SchemaName>(name: Name, value: unknown): Schemas[Name] {
@@ -131,7 +129,7 @@ export function validate<Name extends SchemaName>(name: Name, value: unknown): S
  * Decodes `input` once (JSON text, or the raw body bytes: Buffer, Uint8Array, ArrayBuffer) and
  * checks it against the spec's schema `name`; a value that is already parsed is only checked.
  * For a string schema (such as `"WebhookEventType"`) a string is the value itself, not JSON text.
- * @throws TypeError for a name that is not one of the spec's component schemas, or for a stream,
+ * @throws WebhooksOptionError for a name that is not one of the spec's component schemas, or for a stream,
  *   `Request`, `Response` or `Blob` (read it first: `await request.text()`).
  * @throws ContractValidationError naming every bad field and the rule it broke.
  */

@@ -4,7 +4,7 @@
 import { OPERATIONS } from "../generated/operations.js";
 import type { OperationEntry } from "../generated/operations.js";
 import { contractViolations, createWebhooksClient, type ContractViolation } from "./client.js";
-import { ContractValidationError, WebhooksContractError, WebhooksRedirectError } from "./errors.js";
+import { ContractValidationError, WebhooksContractError, WebhooksOptionError, WebhooksRedirectError } from "./errors.js";
 import { startValidatingProxy } from "./testing.js";
 import { isHeaderValue } from "./client/transport.js";
 import { parse } from "./validation.js";
@@ -118,7 +118,7 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   const timeoutMs = options.timeoutMs ?? 30_000;
   // Checked first, never quoted: else fetch's refusal reads as an unreachable upstream.
   if (!isHeaderValue(options.token)) {
-    throw new TypeError("verify: `token` must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters)");
+    throw new WebhooksOptionError("verify", "token", "header-value", "`token` must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters)");
   }
   const unreachable = await probe(options.upstream, options.token, timeoutMs);
   if (unreachable !== undefined) return { calls: [], failures: [unreachable] };

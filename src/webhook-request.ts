@@ -3,6 +3,7 @@
 import { SCHEMA_FIELDS } from "../generated/operations.js";
 import type { SchemaFields } from "../generated/operations.js";
 import type { WebhookRequest, WebhookResponse } from "../generated/schema.js";
+import { WebhooksOptionError } from "./errors.js";
 
 type SchemaName = keyof typeof SCHEMA_FIELDS;
 
@@ -34,7 +35,7 @@ function pick(schema: string | null, value: unknown): unknown {
  */
 export function toWebhookRequest(webhook: WebhookResponse): WebhookRequest {
   if (webhook === null || typeof webhook !== "object" || Array.isArray(webhook)) {
-    throw new TypeError("toWebhookRequest: `webhook` must be a webhook object as GET /webhooks/{name} answers it");
+    throw new WebhooksOptionError("toWebhookRequest", "webhook", "type", "`webhook` must be a webhook object as GET /webhooks/{name} answers it");
   }
   return pick("WebhookRequest", webhook) as WebhookRequest;
 }

@@ -2,7 +2,7 @@
 // socotra-webhooks-send: POSTs contract-valid sample deliveries to a receiver under development.
 import { fail, parseCommandLine } from "./cli.js";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
-import { ContractValidationError } from "../errors.js";
+import { ContractValidationError, WebhooksOptionError } from "../errors.js";
 import { headerProblem, selectEventTypes, sendSampleEvents, type AlertKind, type SentDelivery } from "../sender.js";
 
 const usage = `Usage: socotra-webhooks-send --url URL [--type policy.issue ...] [--count N] [--concurrency C] [--header "Name: value" ...]
@@ -43,7 +43,7 @@ let types: ReturnType<typeof selectEventTypes> = [];
 try {
   types = selectEventTypes(values.type ?? ["policy.issue"]);
 } catch (error) {
-  fail(usage, (error as Error).message);
+  fail(usage, error instanceof WebhooksOptionError ? error.detail : (error as Error).message);
 }
 if (values.alert !== undefined && values.alert !== "failure" && values.alert !== "suspended") fail(usage, `--alert must be "failure" or "suspended"`);
 const headers: Record<string, string> = Object.create(null);

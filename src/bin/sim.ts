@@ -2,7 +2,7 @@
 // socotra-webhooks-sim: the webhook lifecycle simulator on a port, with its assumptions printed.
 import { fail, parseCommandLine, stopWithParent } from "./cli.js";
 import { AssumptionError, assumptionsText, parseAssumption, startSimulator, type AssumptionOverrides } from "../simulator/index.js";
-import { ContractValidationError } from "../errors.js";
+import { ContractValidationError, WebhooksOptionError } from "../errors.js";
 import { terminalSafe } from "../cli/text.js";
 
 const usage = `Usage: socotra-webhooks-sim [--port 4020] [--host 127.0.0.1] [--integration NAME=URL ...] [--assume KEY=VALUE ...] [--token T ...]
@@ -43,6 +43,8 @@ for (const text of values.integration ?? []) {
   integrations[text.slice(0, equals)] = text.slice(equals + 1);
 }
 const tokens = values.token;
+/** Text inside a single-quoted shell word: each ' closes the word, adds an escaped quote, and reopens it. */
+const shellQuoted = (text: string) => text.replaceAll("'", `'\\''`);
 if (tokens?.some((token) => token.trim() === "")) fail(usage, "--token must not be empty");
 if (tokens?.some((token) => /[\u0000-\u001f\u007f]/.test(token))) fail(usage, "--token must not hold control characters (CR, LF, NUL...): no header can carry them");
 
@@ -57,6 +59,12 @@ try {
   });
   // Never echo a configured token: the curl lines name the variable to hold it.
   const token = tokens === undefined ? "any-token" : "$SOCOTRA_TOKEN";
+  const headers = `-H "Authorization: ${token}" -H "Content-Type: application/json"`;
+  // The webhook delivers to the first --integration given; without one, a my-service at :3000 is registered first.
+  const given = Object.keys(integrations)[0];
+  const integrationName = given ?? "my-service";
+  const register = given === undefined ? [`  curl -X PUT ${headers} -d '{"url":"http://127.0.0.1:3000/events"}' ${running.url}/_simulator/integrations/my-service`] : [];
+  const webhook = JSON.stringify({ name: "policy-events", integrationName, events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } });
   console.log(`Webhooks simulator  ${running.url}
 Console             ${running.consoleUrl}   (open it in a browser)
 
@@ -64,14 +72,16 @@ Assumptions (none is documented by the platform; override with --assume KEY=VALU
 ${assumptionsText(running.simulator.assumptions)}
 
 Try:
-  curl -X PUT -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"url":"http://127.0.0.1:3000/events"}' ${running.url}/_simulator/integrations/my-service
-  curl -X PUT -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"name":"policy-events","integrationName":"my-service","events":["policy.issue"],"failureHandling":{"mode":"divert","actOnStatusCodes":["500"]}}' ${running.url}/webhooks
-  curl -X POST -H "Authorization: ${token}" -H "Content-Type: application/json" -d '{"type":"policy.issue","data":{"policyLocator":"100000001"}}' ${running.url}/_simulator/events
+${[
+  ...register,
+  `  curl -X PUT ${headers} -d '${terminalSafe(shellQuoted(webhook))}' ${running.url}/webhooks`,
+  `  curl -X POST ${headers} -d '{"type":"policy.issue","data":{"policyLocator":"100000001"}}' ${running.url}/_simulator/events`,
+].join("\n")}
 
 Ctrl-C stops it.`);
   stopWithParent(running.stop);
 } catch (error) {
-  if (error instanceof ContractValidationError || error instanceof TypeError) fail(usage, error.message);
+  if (error instanceof ContractValidationError || error instanceof WebhooksOptionError) fail(usage, error.message);
   // A listen error quotes --host as given: shown escaped.
   console.error(`socotra-webhooks-sim: ${terminalSafe((error as Error).message)}`);
   process.exitCode = 1;

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { resolve } from "node:path";
 import { createWebhooksClient, type WebhooksClient } from "../client.js";
-import { WebhooksContractError } from "../errors.js";
+import { CliError, FileReadError, WebhooksContractError } from "../errors.js";
 import { printable, terminalSafe } from "./text.js";
 
 export const DEFAULT_BASE_URL = "https://api.sandbox.socotra.com";
@@ -39,15 +39,7 @@ export interface CliIO {
   readTimeoutMs?: number;
 }
 
-/** Ends the command with `exitCode`: 1 when something failed, 2 for bad usage or input. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 | 130,
-  ) {
-    super(message);
-  }
-}
+export { CliError, FileReadError };
 export const usageError = (message: string) => new CliError(message, 2);
 
 export { cell, hasUnprintable, printable, terminalSafe } from "./text.js";
@@ -239,11 +231,6 @@ const openFile = promisify(open);
 const statFile = promisify(fstat);
 const readInto = promisify(read);
 const closeFile = promisify(close);
-
-/** Why a file given to the CLI cannot be read, as the rule it breaks (`is larger than 65536 bytes`). */
-export class FileReadError extends Error {
-  override name = "FileReadError";
-}
 
 export interface ReadLimits {
   /** Aborting ends the read (Ctrl-C). */

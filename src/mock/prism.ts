@@ -5,6 +5,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { MockServerError } from "../errors.js";
+
+export { MockServerError };
 
 const PRISM_PACKAGE = "@stoplight/prism-cli";
 
@@ -16,10 +19,6 @@ const WATCHDOG = [
   "require(process.argv[1]);",
 ].join("\n");
 
-/** Thrown when the mock cannot start: the port is taken, or Prism failed (its own output is in the message). */
-export class MockServerError extends Error {
-  override name = "MockServerError";
-}
 
 function findPrism(): string {
   try {

@@ -4,7 +4,7 @@
 // lambda.ts) only move bytes in and the answer out.
 import { OUTBOUND_WEBHOOKS } from "../../generated/operations.js";
 import type { EventStreamWebhookSuspendedData, FailureMessage, WebhookEventType, WebhookPayload, webhooks } from "../../generated/schema.js";
-import { ContractValidationError, WebhooksContractError, type ContractIssue } from "../errors.js";
+import { ContractValidationError, WebhookHandlerTimeoutError, type ContractIssue } from "../errors.js";
 import { decodeBody, DEFAULT_MAX_BYTES, exceedsBytes, validate, type SchemaName } from "../validation.js";
 import {
   ACCEPTED,
@@ -35,13 +35,7 @@ export type ReceivedBody = WebhookPayload | ReceivedFailureMessage | ReceivedSus
 
 type Handler<T> = (body: T) => unknown;
 
-/** A handler's promise did not settle within `handlerTimeoutMs`; the delivery was answered 503. */
-export class WebhookHandlerTimeoutError extends WebhooksContractError {
-  override name = "WebhookHandlerTimeoutError";
-  constructor(readonly timeoutMs: number) {
-    super(`the webhook handlers did not settle within ${timeoutMs} ms; the delivery was answered 503`);
-  }
-}
+export { WebhookHandlerTimeoutError };
 
 export interface ReceiverOptions {
   /** The largest body accepted, in bytes; a larger one is answered 413 without being read whole. Default 1 MiB. */

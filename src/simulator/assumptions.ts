@@ -1,6 +1,7 @@
 // What the platform does not document, in one table: each behaviour the simulator must pick is a
 // named assumption with its default and the reason for it. Options (`assume`) and the bin's
 // `--assume KEY=VALUE` override them; the README's table is rendered from this one.
+import { AssumptionError } from "../errors.js";
 
 type Integer = { readonly kind: "integer"; readonly default: number; readonly min: number; readonly max: number };
 type Choice = { readonly kind: "choice"; readonly default: string; readonly values: readonly string[] };
@@ -72,10 +73,7 @@ export type Assumptions = { readonly [Key in AssumptionKey]: ValueOf<(typeof ASS
 /** Overrides: a value per key, as typed values or as the text `--assume` takes. */
 export type AssumptionOverrides = { readonly [Key in AssumptionKey]?: ValueOf<(typeof ASSUMPTIONS)[Key]> | string | number | boolean };
 
-/** A bad `assume` key or value; the message names the key and the rule. */
-export class AssumptionError extends TypeError {
-  override name = "AssumptionError";
-}
+export { AssumptionError };
 
 const STATUS = /^[1-5][0-9]{2}$/;
 
@@ -91,7 +89,7 @@ function describeRule(key: string, definition: Definition): string {
 }
 
 function coerce(key: string, definition: Definition, value: unknown): unknown {
-  const rule = () => new AssumptionError(describeRule(key, definition));
+  const rule = () => new AssumptionError(describeRule(key, definition), key, definition.kind === "integer" ? "range" : definition.kind === "choice" ? "enum" : "statuses");
   switch (definition.kind) {
     case "integer": {
       const number = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -116,11 +114,11 @@ function coerce(key: string, definition: Definition, value: unknown): unknown {
  * @throws AssumptionError naming an unknown key, or a bad value's key and rule.
  */
 export function resolveAssumptions(overrides: AssumptionOverrides | undefined = {}): Assumptions {
-  if (typeof overrides !== "object" || overrides === null) throw new AssumptionError("`assume` must be an object of assumption values");
+  if (typeof overrides !== "object" || overrides === null) throw new AssumptionError("`assume` must be an object of assumption values", null, "type");
   const resolved: Record<string, unknown> = Object.create(null);
   for (const [key, definition] of Object.entries(ASSUMPTIONS)) resolved[key] = definition.default;
   for (const [key, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`);
+    if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key.slice(0, 100)}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`, key.slice(0, 100), "unknown");
     if (value === undefined) continue;
     resolved[key] = coerce(key, ASSUMPTIONS[key as AssumptionKey], value);
   }
@@ -130,9 +128,9 @@ export function resolveAssumptions(overrides: AssumptionOverrides | undefined = 
 /** Parses one `KEY=VALUE` of `--assume`. @throws AssumptionError for a missing `=`, an unknown key or a bad value. */
 export function parseAssumption(text: string): [AssumptionKey, unknown] {
   const equals = text.indexOf("=");
-  if (equals < 1) throw new AssumptionError(`--assume must look like KEY=VALUE, got "${text.slice(0, 100)}"`);
+  if (equals < 1) throw new AssumptionError(`--assume must look like KEY=VALUE, got "${text.slice(0, 100)}"`, null, "format");
   const key = text.slice(0, equals).trim();
-  if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key.slice(0, 100)}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`);
+  if (!Object.hasOwn(ASSUMPTIONS, key)) throw new AssumptionError(`unknown assumption "${key.slice(0, 100)}"; known: ${Object.keys(ASSUMPTIONS).join(", ")}`, key.slice(0, 100), "unknown");
   return [key as AssumptionKey, coerce(key, ASSUMPTIONS[key as AssumptionKey], text.slice(equals + 1))];
 }
 

@@ -1,7 +1,9 @@
 // startSimulator: the simulator's handler behind node:http on a port, for a receiver or a tool
 // in another process (curl, the typed client, a language other than JavaScript).
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebhooksOptionError } from "../errors.js";
+import { readAtMost } from "./body.js";
 import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
 import { CONSOLE_PATH, createConsoleRoutes } from "./console/routes.js";
 import { SentBodies } from "./console/sent-bodies.js";
@@ -25,20 +27,6 @@ export interface RunningSimulator {
 
 const FAILED = JSON.stringify({ message: "The simulator failed to handle the request (see violations())" });
 
-/** Reads the body up to `max` bytes; a longer one yields `max + 1` bytes, which the simulator refuses. */
-async function readBody(request: IncomingMessage, max: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers["content-length"] ?? "0");
-  if (declared > max) return new Uint8Array(max + 1);
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > max) return new Uint8Array(max + 1);
-    parts.push(chunk);
-  }
-  return size === 0 ? null : Buffer.concat(parts, size);
-}
-
 /**
  * Serves a simulator over node:http.
  *
@@ -47,12 +35,12 @@ async function readBody(request: IncomingMessage, max: number): Promise<Uint8Arr
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const { port = 0, host = "127.0.0.1", ...simulatorOptions } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError("startSimulator: `port` must be an integer from 0 to 65535");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WebhooksOptionError("startSimulator", "port", "range", "`port` must be an integer from 0 to 65535");
   const sent = new SentBodies();
   const simulator = createSimulator({ ...simulatorOptions, fetch: sent.tap(simulatorOptions.fetch) });
   const ui = createConsoleRoutes(simulator, sent);
   const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, (request, response) => {
-    readBody(request, simulator.limits.maxBodyBytes)
+    readAtMost(request, simulator.limits.maxBodyBytes, request.headers["content-length"] ?? null)
       .then((body) => {
         const simulated: SimulatorRequest = {
           method: request.method ?? "GET",

@@ -54,7 +54,7 @@ describe("toWebhookRequest", () => {
     expect(Object.getPrototypeOf(request)).toBe(Object.prototype);
   });
 
-  it("refuses what is not a webhook object, with a TypeError that says so", () => {
+  it("refuses what is not a webhook object, with a WebhooksOptionError that says so", () => {
     for (const value of [null, undefined, "policy-events", [aWebhook("w")]]) {
       expect(() => toWebhookRequest(value as unknown as WebhookResponse)).toThrow(/must be a webhook object/);
     }

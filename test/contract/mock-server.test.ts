@@ -44,7 +44,7 @@ describe("startMockServer", { timeout: 60_000 }, () => {
     // The compiled testing entry, alone in a folder where no @stoplight/prism-cli can be found.
     const lonely = await mkdtemp(join(tmpdir(), "no-prism-"));
     try {
-      for (const file of ["testing.js", "mock/prism.js"]) await cp(join(root, "dist", file), join(lonely, "dist", file));
+      for (const file of ["testing.js", "mock/prism.js", "errors.js"]) await cp(join(root, "dist", file), join(lonely, "dist", file));
       const entry = JSON.stringify(join(lonely, "dist", "testing.js"));
       const script = `const { startMockServer } = await import(${entry}); console.log("imported"); await startMockServer().catch((error) => console.error(error.name, error.message));`;
       const result = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script]);

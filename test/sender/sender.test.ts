@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
-import { ContractValidationError, parse, parseFailureMessage, parseWebhookSuspendedData, sendSampleEvents } from "../../src/index.js";
+import { ContractValidationError, parse, parseFailureMessage, parseWebhookSuspendedData, sendSampleEvents, WebhooksOptionError } from "../../src/index.js";
 import { headerProblem, selectEventTypes } from "../../src/sender.js";
 import { ensureDist } from "../support/dist.js";
 
@@ -164,7 +164,7 @@ describe("failures say why, and never quote secrets", () => {
 
   it("credentials in the URL are refused without being quoted", async () => {
     const error = (await sendSampleEvents({ url: `http://user:${SECRET}@127.0.0.1:1/` }).catch((thrown: unknown) => thrown)) as Error;
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(WebhooksOptionError);
     expect(String(error.message)).toContain("must not hold credentials");
     expect(`${error.message}${error.stack}`).not.toContain(SECRET);
   });
@@ -214,13 +214,13 @@ describe("extra headers", () => {
     expect(received).toEqual([]);
   });
 
-  it("the library refuses the same headers with a TypeError naming the rule, and sends tabs and spaces inside a value", async () => {
+  it("the library refuses the same headers with a WebhooksOptionError naming the rule, and sends tabs and spaces inside a value", async () => {
     reset();
     expect(headerProblem("X-Key", "a b\tc")).toBeUndefined();
     expect(headerProblem("__proto__", "x")).toBeUndefined();
     for (const headers of [{ "X-Key": `a\u0001${SECRET}` }, { "X Key": SECRET }, { "": SECRET }, { Upgrade: SECRET }] as Record<string, string>[]) {
       const error = (await sendSampleEvents({ url, headers }).catch((thrown: unknown) => thrown)) as Error;
-      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toBeInstanceOf(WebhooksOptionError);
       expect(error.message).toMatch(/RFC 9110|sets itself/);
       expect(error.message).not.toContain(SECRET);
     }
@@ -256,7 +256,7 @@ describe("choosing and shaping what is sent", () => {
     expect(selectEventTypes(["claim.*"])).toEqual(WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith("claim.")));
     expect(selectEventTypes(["policy.quote.*"]).every((type) => type.startsWith("policy.quote."))).toBe(true);
     expect(() => selectEventTypes(["polcy.issue"])).toThrow(/did you mean "policy.issue"/);
-    expect(() => selectEventTypes(["nothing.*"])).toThrow(TypeError);
+    expect(() => selectEventTypes(["nothing.*"])).toThrow(WebhooksOptionError);
   });
 
   it("refuses an empty list of types instead of reporting a run that sent nothing as a success", async () => {

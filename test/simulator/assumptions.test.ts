@@ -41,4 +41,14 @@ describe("overrides", () => {
   it.each(["retryDelayMs", "=1", "nope=1", "modeNone=keep"])("refuses --assume %s", (text) => {
     expect(() => parseAssumption(text)).toThrow(AssumptionError);
   });
+
+  it.each([
+    ["retryDelayMs", null, "format"],
+    ["nope=1", "nope", "unknown"],
+    ["modeNone=keep", "modeNone", "enum"],
+    ["retryDelayMs=-1", "retryDelayMs", "range"],
+    ["defaults.actOnStatusCodes=5xx", "defaults.actOnStatusCodes", "statuses"],
+  ])("names the key and the rule of --assume %s", (text, key, rule) => {
+    expect(() => parseAssumption(text)).toThrow(expect.objectContaining({ key, rule }));
+  });
 });

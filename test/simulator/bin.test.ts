@@ -25,6 +25,10 @@ describe("socotra-webhooks-sim", () => {
       // The configured token is never echoed: the curl lines name a variable instead.
       expect(output).toContain('curl -X POST -H "Authorization: $SOCOTRA_TOKEN"');
       expect(output).not.toContain("tok-secret-4711");
+      // The curl lines use the integration just given, not a my-service at :3000 over it.
+      expect(output).not.toContain("my-service");
+      expect(output).not.toContain("/_simulator/integrations/");
+      expect(output).toContain('"integrationName":"svc"');
       const url = /Webhooks simulator {2}(http:\/\/\S+)/.exec(output)![1]!;
       const response = await fetch(`${url}/_simulator/integrations`, { headers: { authorization: "tok-secret-4711" } });
       expect((await response.json()).integrations).toEqual([{ name: "svc", url: "http://127.0.0.1:9/events", headers: {} }]);

@@ -36,6 +36,21 @@ describe("routing from the operations table", () => {
   });
 });
 
+describe("the simulator's own routes, a table like the operations", () => {
+  it("answers 405 with Allow for a known path and another method, 404 for an unknown path", async () => {
+    const { call } = make();
+    const wrong = await call("DELETE", "/_simulator/assumptions");
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET");
+    expect((await call("PATCH", "/_simulator/integrations/svc")).headers.get("allow")).toBe("GET, PUT, DELETE");
+    expect((await call("GET", "/_simulator/nothing")).status).toBe(404);
+    expect((await call("GET", "/_simulator/integrations/svc/extra")).status).toBe(404);
+    expect((await call("GET", "/_simulator/integrations/%E0%A4%A")).body.issues[0]).toMatchObject({ path: "path parameter name", rule: "format" });
+    expect((await call("GET", "/_simulator/assumptions", undefined, {})).status).toBe(200);
+    expect((await make({ tokens: ["right"] }).call("DELETE", "/_simulator/assumptions", undefined, {})).status).toBe(401);
+  });
+});
+
 describe("bad requests", () => {
   it("401 without a token, and with a wrong one when tokens are set", async () => {
     expect((await make().call("GET", "/webhooks", undefined, {})).status).toBe(401);

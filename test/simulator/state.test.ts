@@ -35,7 +35,8 @@ describe("snapshot and restore", () => {
     const bad = structuredClone(fixture) as unknown as { integrations: object[]; webhooks: { webhook: Record<string, unknown>; diverted: Record<string, unknown>[]; queued: unknown[] }[] };
     bad.webhooks[0]!.webhook.retryStrategy = "often";
     bad.webhooks[0]!.diverted[0]!.timestamp = "yesterday";
-    bad.webhooks[0]!.queued.push({ id: "q", timestamp: "1", transactionId: "t", type: "policy.teleport", username: "u", data: {} });
+    // An unknown event type is no longer refused (a reported deviation, see below); a data that is no object is.
+    bad.webhooks[0]!.queued.push({ id: "q", timestamp: "1", transactionId: "t", type: "policy.teleport", username: "u", data: "x" });
     bad.integrations.push({ name: "svc", url: "gopher://x" });
     bad.webhooks[0]!.diverted.push({ ...fixture.webhooks[0]!.diverted[0]!, transactionId: "t2" }, { ...fixture.webhooks[0]!.diverted[0]!, transactionId: "t3" });
     let error: unknown;
@@ -49,7 +50,7 @@ describe("snapshot and restore", () => {
       expect.arrayContaining([
         ["/webhooks/0/webhook/retryStrategy", "enum"],
         ["/webhooks/0/diverted/0/timestamp", "pattern"],
-        ["/webhooks/0/queued/0/type", "enum"],
+        ["/webhooks/0/queued/0/data", "type"],
         ["/integrations/1/url", "format"],
         ["/webhooks/0/diverted/2/eventId", "unique"],
       ]),
@@ -123,3 +124,61 @@ describe("snapshot and restore", () => {
   });
 });
 
+
+describe("every state the simulator produces can be restored", () => {
+  const headers = { authorization: "t", "content-type": "application/json" };
+
+  it("a queued event whose type a later PUT removed from the webhook, directly and over HTTP", async () => {
+    const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/" }, assume: { retryDelayMs: 0, suspendedWebhook: "queue" }, fetch: async () => new Response(null, { status: 500 }) });
+    const put = (events: string[]) => simulator.handle(new Request("http://sim.test/webhooks", { method: "PUT", headers, body: JSON.stringify({ name: "w", integrationName: "svc", events, failureHandling: { mode: "suspend", actOnStatusCodes: ["500"] } }) }));
+    await put(["policy.issue"]);
+    expect((await simulator.emit("policy.issue")).outcomes).toEqual([{ webhookName: "w", outcome: "queued" }]);
+    await put(["policy.cancel"]);
+    const state = simulator.snapshot();
+    expect(state.webhooks[0]!.queued).toHaveLength(1);
+    expect(() => simulator.restore(state)).not.toThrow();
+    expect(simulator.snapshot()).toEqual(state);
+    const got = await simulator.handle(new Request("http://sim.test/_simulator/state", { headers }));
+    const putBack = await simulator.handle(new Request("http://sim.test/_simulator/state", { method: "PUT", headers, body: await got.text() }));
+    expect(putBack.status).toBe(200);
+    expect(simulator.snapshot()).toEqual(state);
+  });
+
+  it("counts an event's retained bytes one way, whether it was diverted or restored", async () => {
+    const data = { blob: "é".repeat(300) };
+    const put = (simulator: ReturnType<typeof createSimulator>) =>
+      simulator.handle(new Request("http://sim.test/webhooks", { method: "PUT", headers, body: JSON.stringify({ name: "w", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } }) }));
+    // The smallest bound that holds this one event, found by divert itself.
+    let bound = 1;
+    for (let high = 4096; bound < high; ) {
+      const middle = Math.floor((bound + high) / 2);
+      const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/" }, assume: { retryDelayMs: 0 }, limits: { maxRetainedBytes: middle }, fetch: async () => new Response(null, { status: 500 }) });
+      await put(simulator);
+      const { outcomes } = await simulator.emit("policy.issue", { id: "e1", transactionId: "t1", data });
+      if (outcomes[0]!.outcome === "diverted") high = middle;
+      else bound = middle + 1;
+    }
+    const simulator = createSimulator({ integrations: { svc: "http://127.0.0.1:9/" }, assume: { retryDelayMs: 0 }, limits: { maxRetainedBytes: bound }, fetch: async () => new Response(null, { status: 500 }) });
+    await put(simulator);
+    expect((await simulator.emit("policy.issue", { id: "e1", transactionId: "t1", data })).outcomes[0]!.outcome).toBe("diverted");
+    // What divert kept within the bound, restore keeps within it too; and counts it as bytes, not UTF-16 units.
+    expect(() => simulator.restore(simulator.snapshot())).not.toThrow();
+    expect(bound).toBeGreaterThan(600);
+    const tight = createSimulator({ limits: { maxRetainedBytes: bound - 1 } });
+    expect(() => tight.restore(simulator.snapshot())).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ rule: "maxRetainedBytes" })] }));
+  });
+
+  it("an event type the contract does not know is restored and reported as a deviation, not refused", () => {
+    const simulator = createSimulator();
+    const state = structuredClone(fixture) as unknown as SimulatorState;
+    (state.webhooks[0]!.diverted[0] as { eventType: string }).eventType = "policy.teleport";
+    state.webhooks[0]!.queued.push({ id: "q1", timestamp: "1589740898000", transactionId: "tq", type: "policy.teleport", username: "u", data: {} });
+    const report = simulator.restore(state);
+    expect(simulator.snapshot()).toEqual(state);
+    expect(report.deviations.map((i) => [i.path, i.rule])).toEqual([
+      ["/webhooks/0/diverted/0/eventType", "unknownEventType"],
+      ["/webhooks/0/queued/0/type", "unknownEventType"],
+    ]);
+    expect(simulator.restore(fixture).deviations).toEqual([]);
+  });
+});

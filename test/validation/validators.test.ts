@@ -10,6 +10,7 @@ import {
   parseWebhookSuspendedData,
   schemas,
   validate,
+  WebhooksOptionError,
   type SchemaName,
 } from "../../src/index.js";
 import { Readable } from "node:stream";
@@ -136,14 +137,14 @@ describe("the receiving helpers", () => {
     expect(issuesOf(() => parseWebhookSuspendedData(failure))[0]?.rule).toBe("required");
   });
 
-  it("refuse an unknown schema name with a TypeError", () => {
+  it("refuse an unknown schema name with a WebhooksOptionError", () => {
     expect(() => parse("Nope" as SchemaName, {})).toThrow(/unknown schema name "Nope"/);
   });
 
   it("look names up as own properties only: prototype names are unknown schemas, never a pass", () => {
     for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "ROOT_TYPES"]) {
-      expect(() => parse(name as SchemaName, payload)).toThrow(new TypeError(`parse: unknown schema name "${name}"; expected one of the spec's component schemas, such as "WebhookPayload"`));
-      expect(() => validate(name as SchemaName, payload)).toThrow(TypeError);
+      expect(() => parse(name as SchemaName, payload)).toThrow(new WebhooksOptionError("parse", "name", "enum", `unknown schema name "${name}"; expected one of the spec's component schemas, such as "WebhookPayload"`));
+      expect(() => validate(name as SchemaName, payload)).toThrow(WebhooksOptionError);
       expect(Object.hasOwn(schemas, name)).toBe(false);
       expect((schemas as Record<string, unknown>)[name]).toBeUndefined();
     }
@@ -160,7 +161,7 @@ describe("the receiving helpers", () => {
       [Promise.resolve(text), /got a Promise: await it first/],
     ];
     for (const [input, message] of inputs) {
-      expect(() => parseWebhookPayload(input)).toThrow(TypeError);
+      expect(() => parseWebhookPayload(input)).toThrow(WebhooksOptionError);
       expect(() => parseWebhookPayload(input)).toThrow(message);
     }
   });

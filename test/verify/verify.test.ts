@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebhooksOptionError } from "../../src/index.js";
 import webhooks from "./fixtures/off-contract-webhooks.json" with { type: "json" };
 import { ensureDist } from "../support/dist.js";
 
@@ -87,7 +88,7 @@ describe.concurrent("verify", { timeout: 60_000 }, () => {
       () => undefined,
       (thrown: Error) => thrown,
     );
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toBeInstanceOf(WebhooksOptionError);
     expect(error?.message).toContain("`token`");
     expect(String(error?.message) + String(error?.stack)).not.toContain(TOKEN);
     expect(seen.has(`${TOKEN}\nX-Evil: 1`)).toBe(false);
