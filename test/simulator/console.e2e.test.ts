@@ -1,8 +1,11 @@
 // The simulator's console in a real browser (Debian's Chromium driven by playwright-core): the
 // outage drill done by clicking, from a fresh simulator and a real receiver; unsuspend; hostile
-// names and data shown as text with no script run; no request leaves the host. The drill leaves
-// a screenshot of the console at docs/console.png.
-import { existsSync } from "node:fs";
+// names and data shown as text with no script run; no request leaves the host. The drill takes
+// a screenshot of the console: into docs/console.png with UPDATE_SCREENSHOTS=1, else into a
+// temporary folder, so that a test run leaves the tree as it was.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -13,6 +16,8 @@ import { startSimulator, type RunningSimulator } from "../../src/simulator/index
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const STEP = { timeout: 15_000 };
+const screenshots = process.env.UPDATE_SCREENSHOTS === "1" ? undefined : mkdtempSync(join(tmpdir(), "console-e2e-"));
+const SCREENSHOT = screenshots === undefined ? join(root, "docs", "console.png") : join(screenshots, "console.png");
 
 /** A receiver on a real port that can go down (connection refused) and come back on the same port. */
 async function startDownableReceiver() {
@@ -93,6 +98,7 @@ afterAll(async () => {
   await browser?.close();
   await running?.stop();
   await receiver?.down();
+  if (screenshots !== undefined) rmSync(screenshots, { recursive: true, force: true });
 });
 
 async function raise(type: string, data: string): Promise<string> {
@@ -148,7 +154,8 @@ describe("the simulator console in Chromium", () => {
     // The diverted events, then resend them all once the receiver is back.
     const divertedRows = page.locator("#diverted tbody tr");
     await expect.poll(() => divertedRows.count(), STEP).toBe(3);
-    await page.screenshot({ path: `${root}docs/console.png`, fullPage: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
     await receiver.up();
     await page.getByLabel("Select all").check();
     await page.getByRole("button", { name: "Resend selected" }).click();
