@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
-import { CONSOLE_PATH, createConsoleRoutes } from "./console/routes.js";
+import { foreignRequest, isLoopback } from "./console/host.js";
+import { CONSOLE_PATH, createConsoleRoutes, isConsoleTarget } from "./console/routes.js";
 import { SentBodies } from "./console/sent-bodies.js";
 
 export interface StartSimulatorOptions extends SimulatorOptions {
@@ -23,6 +24,8 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
+/** On every answer: the simulator's answers are live state, never to be cached or sniffed as something else. */
+const SAFE_HEADERS = Object.freeze({ "cache-control": "no-store", "x-content-type-options": "nosniff" });
 const FAILED = JSON.stringify({ message: "The simulator failed to handle the request (see violations())" });
 
 /** Reads the body up to `max` bytes; a longer one yields `max + 1` bytes, which the simulator refuses. */
@@ -52,18 +55,23 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const simulator = createSimulator({ ...simulatorOptions, fetch: sent.tap(simulatorOptions.fetch) });
   const ui = createConsoleRoutes(simulator, sent);
   const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, (request, response) => {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    };
+    const target = request.url ?? "/";
+    const listening = server.address() as AddressInfo;
+    // Host is checked on every route when only this machine can reach the simulator (no name but
+    // its address or localhost is legitimate then), and on the console's everywhere.
+    const foreign = foreignRequest({ target, host: header("host"), origin: header("origin") }, listening, isLoopback(listening.address) || isConsoleTarget(target));
+    if (foreign !== undefined) {
+      response.writeHead(foreign.status, { "content-type": "application/json", ...SAFE_HEADERS, connection: "close" }).end(JSON.stringify({ message: foreign.message }));
+      return;
+    }
     readBody(request, simulator.limits.maxBodyBytes)
       .then((body) => {
-        const simulated: SimulatorRequest = {
-          method: request.method ?? "GET",
-          url: request.url ?? "/",
-          header: (name) => {
-            const value = request.headers[name];
-            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-          },
-          body,
-        };
-        return ui.respond(simulated, server.address() as AddressInfo) ?? simulator.respond(simulated);
+        const simulated: SimulatorRequest = { method: request.method ?? "GET", url: target, header, body };
+        return ui.respond(simulated) ?? simulator.respond(simulated);
       })
       .then(
         (answer) => {
