@@ -77,10 +77,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         (answer) => {
           // A refused oversized body is not read to its end: close rather than drain it.
           if (!request.readableEnded) response.setHeader("connection", "close");
-          response.writeHead(answer.status, answer.headers).end(answer.body);
+          response.writeHead(answer.status, { ...SAFE_HEADERS, ...answer.headers }).end(answer.body);
         },
         () => {
-          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" }).end(FAILED);
+          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", ...SAFE_HEADERS, connection: "close" }).end(FAILED);
         },
       );
   });

@@ -48,6 +48,13 @@ describe("the console's routes", () => {
     expect((await fetch(open.consoleUrl, { method: "POST" })).status).toBe(405);
   });
 
+  it("leave the simulator's own data routes, which the page reads, uncached and unsniffed", async () => {
+    for (const path of ["/webhooks", "/_simulator/integrations", "/_simulator/state", "/_simulator/nothing"]) {
+      const answer = await fetch(`${open.url}${path}`, { headers: { authorization: "t" } });
+      expect([path, answer.headers.get("cache-control"), answer.headers.get("x-content-type-options")]).toEqual([path, "no-store", "nosniff"]);
+    }
+  });
+
   it("answer 421 when Host is not the simulator's own host and port (DNS rebinding)", async () => {
     const port = new URL(open.url).port;
     for (const host of ["evil.example", `evil.example:${port}`, "127.0.0.1:1", `localhost.evil.example:${port}`]) {
