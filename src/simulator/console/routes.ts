@@ -2,6 +2,7 @@
 // simulator's own routes (a filtered, paged timeline; the body a delivery sent; the contract's
 // check of an event before it is raised). Everything that changes state goes through the
 // platform's operations and /_simulator/, so the simulator's rules apply to the console as to curl.
+import { randomUUID } from "node:crypto";
 import { WEBHOOK_EVENT_TYPES } from "../../../generated/event-types.js";
 import { ContractValidationError, type ContractIssue } from "../../errors.js";
 import { decodeBody, parse } from "../../validation.js";
@@ -69,6 +70,8 @@ export interface ConsoleRoutes {
 
 /** The console of `simulator`; `sent` holds the bodies its deliveries sent (see SentBodies.tap). */
 export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): ConsoleRoutes {
+  // Names this console's journal for the timeline's `unchanged`: a restarted simulator begins `seq` again.
+  const journal = randomUUID();
   /** Authorised exactly as the simulator's own routes are: asked of the simulator, so the rule has one home. */
   async function authorized(request: SimulatorRequest): Promise<boolean> {
     const probe = await simulator.respond({ method: "GET", url: "/_simulator/assumptions", header: (name) => (name === "authorization" ? request.header("authorization") : null), body: null });
@@ -83,7 +86,7 @@ export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): Con
       case "GET timeline": {
         const { query: timeline, issues } = parseTimelineQuery(query);
         if (issues.length > 0) return problem(400, "Invalid request", issues);
-        return json(200, timelinePage(simulator.deliveries(), timeline));
+        return json(200, timelinePage(simulator.deliveries(), timeline, journal));
       }
       case "GET body": {
         const eventId = query.get("eventId");

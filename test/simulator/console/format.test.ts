@@ -31,7 +31,7 @@ describe("how an attempt reads", () => {
 describe("the timeline's URL and pages", () => {
   it("sends only the filters set, the anchor and the cursor", () => {
     expect(timelineUrl({ webhook: "a&b=c", type: "", outcome: "retried", kind: "" }, { limit: 100 })).toBe("/_simulator/ui/api/timeline?webhook=a%26b%3Dc&outcome=retried&limit=100");
-    expect(timelineUrl({ webhook: "", type: "policy.issue", outcome: "", kind: "alert" }, { before: 40, since: 99, limit: 10 })).toBe("/_simulator/ui/api/timeline?type=policy.issue&kind=alert&before=40&since=99&limit=10");
+    expect(timelineUrl({ webhook: "", type: "policy.issue", outcome: "", kind: "alert" }, { before: 40, since: { seq: 99, journal: "j1" }, limit: 10 })).toBe("/_simulator/ui/api/timeline?type=policy.issue&kind=alert&before=40&since=99&journal=j1&limit=10");
   });
 
   it("goes older and newer through a stack of anchors; the newest page has none", () => {

@@ -78,9 +78,11 @@ describe("the console's routes", () => {
   it("read the timeline, the body a delivery sent and the event types", async () => {
     await open.simulator.handle(new Request(`${open.url}/webhooks`, { method: "PUT", headers: { authorization: "t", "content-type": "application/json" }, body: JSON.stringify({ name: "w", integrationName: "local", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"], actOnTimeout: true }, retryStrategy: "none" }) }));
     const { event } = await open.simulator.emit("policy.issue", { data: { policyLocator: "1" } });
-    const timeline = (await (await fetch(`${open.consoleUrl}/api/timeline?webhook=w`)).json()) as { entries: { eventId: string }[]; matched: number; newest: number };
+    const timeline = (await (await fetch(`${open.consoleUrl}/api/timeline?webhook=w`)).json()) as { entries: { eventId: string }[]; matched: number; newest: number; journal: string };
     expect(timeline.entries.map((e) => e.eventId)).toEqual([event.id]);
-    expect((await (await fetch(`${open.consoleUrl}/api/timeline?since=${timeline.newest}`)).json()) as object).toMatchObject({ unchanged: true });
+    expect((await (await fetch(`${open.consoleUrl}/api/timeline?since=${timeline.newest}&journal=${timeline.journal}`)).json()) as object).toMatchObject({ unchanged: true });
+    // Another simulator (this one restarted) with as many attempts is not "unchanged" to the page.
+    expect(((await (await fetch(`${guarded.consoleUrl}/api/timeline?since=0&journal=${timeline.journal}`, { headers: { authorization: "s3cret" } })).json()) as { unchanged: boolean }).unchanged).toBe(false);
     const sent = (await (await fetch(`${open.consoleUrl}/api/body?eventId=${encodeURIComponent(event.id)}`)).json()) as { body: string };
     expect(JSON.parse(sent.body)).toEqual(event);
     expect(((await (await fetch(`${open.consoleUrl}/api/body?eventId=__proto__`)).json()) as { body: unknown }).body).toBeNull();

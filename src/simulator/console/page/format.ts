@@ -41,12 +41,12 @@ export function timeText(time: number | string | undefined): string {
   return Number.isNaN(date.getTime()) ? String(time) : `${date.toISOString().replace("T", " ").replace("Z", "")} UTC`;
 }
 
-/** The timeline route's URL for `filter`, a page anchored `before` a seq, and the newest seq already held. */
-export function timelineUrl(filter: Filter, options: { before?: number | undefined; since?: number | undefined; limit: number }): string {
+/** The timeline route's URL for `filter`, a page anchored `before` a seq, and the newest seq already held (`since`, of `journal`). */
+export function timelineUrl(filter: Filter, options: { before?: number | undefined; since?: { seq: number; journal: string } | undefined; limit: number }): string {
   const query = new URLSearchParams();
   for (const key of ["webhook", "type", "outcome", "kind"] as const) if (filter[key] !== "") query.set(key, filter[key]);
   if (options.before !== undefined) query.set("before", String(options.before));
-  if (options.since !== undefined) query.set("since", String(options.since));
+  if (options.since !== undefined) query.set("since", String(options.since.seq)), query.set("journal", options.since.journal);
   query.set("limit", String(options.limit));
   return `/_simulator/ui/api/timeline?${query}`;
 }
