@@ -1,7 +1,7 @@
 // The page's pure parts: how an attempt reads, the timeline URL, paging, the type search, and
 // the check of `data` before an event is raised.
 import { describe, expect, it } from "vitest";
-import { answerText, failureText, kindText, listOf, outcomeText, Pager, parseData, problemLines, searchTypes, timelineUrl, timeText } from "../../../src/simulator/console/page/format.js";
+import { answerText, failureText, kindText, listOf, outcomeText, Pager, parseData, problemLines, searchTypes, shownText, timelineUrl, timeText, MAX_SHOWN } from "../../../src/simulator/console/page/format.js";
 import { WEBHOOK_EVENT_TYPES } from "../../../generated/event-types.js";
 
 describe("how an attempt reads", () => {
@@ -72,5 +72,16 @@ describe("the raise form", () => {
     ]);
     expect(problemLines(502, null)).toEqual(["502: the request failed"]);
     expect(listOf(" policy.issue,policy.create ,, claim.create ")).toEqual(["policy.issue", "policy.create", "claim.create"]);
+  });
+});
+
+describe("shownText", () => {
+  it("bounds a text and writes out the invisible controls that would hide or reorder it", () => {
+    expect(shownText("orders")).toBe("orders");
+    expect(shownText("x".repeat(1_000_000))).toBe(`${"x".repeat(MAX_SHOWN)}…`);
+    expect(shownText("abc\u202Egnp.exe")).toBe("abc[U+202E]gnp.exe");
+    expect(shownText("a\u0000b\u2066c\u200Bd\u001be")).toBe("a[U+0000]b[U+2066]c[U+200B]d[U+001B]e");
+    expect(shownText("line\ttab\nnext ŁÓДЗ עברית 😀")).toBe("line\ttab\nnext ŁÓДЗ עברית 😀");
+    expect(shownText("abcdef", 3)).toBe("abc…");
   });
 });

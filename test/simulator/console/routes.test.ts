@@ -41,6 +41,9 @@ describe("the console's routes", () => {
     const policy = answer.headers.get("content-security-policy")!;
     expect(policy).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self';/);
     expect(answer.headers.get("x-frame-options")).toBe("DENY");
+    expect(policy).toContain("require-trusted-types-for 'script'; trusted-types 'none'");
+    expect(policy).toMatch(/base-uri 'none'.*form-action 'none'.*frame-ancestors 'none'/);
+    expect(policy).not.toMatch(/unsafe-|\*/);
     const html = await answer.text();
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
