@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { WebhooksOptionError } from "../errors.js";
 import { readAtMost } from "./body.js";
 import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
-import { CONSOLE_PATH, createConsoleRoutes } from "./console/routes.js";
+import { foreignRequest, isLoopback } from "./console/host.js";
+import { CONSOLE_PATH, createConsoleRoutes, isConsoleTarget } from "./console/routes.js";
 import { SentBodies } from "./console/sent-bodies.js";
 
 export interface StartSimulatorOptions extends SimulatorOptions {
@@ -25,6 +26,8 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
+/** On every answer: the simulator's answers are live state, never to be cached or sniffed as something else. */
+const SAFE_HEADERS = Object.freeze({ "cache-control": "no-store", "x-content-type-options": "nosniff" });
 const FAILED = JSON.stringify({ message: "The simulator failed to handle the request (see violations())" });
 
 /**
@@ -40,27 +43,32 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const simulator = createSimulator({ ...simulatorOptions, fetch: sent.tap(simulatorOptions.fetch) });
   const ui = createConsoleRoutes(simulator, sent);
   const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, (request, response) => {
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    };
+    const target = request.url ?? "/";
+    const listening = server.address() as AddressInfo;
+    // Host is checked on every route when only this machine can reach the simulator (no name but
+    // its address or localhost is legitimate then), and on the console's everywhere.
+    const foreign = foreignRequest({ target, host: header("host"), origin: header("origin") }, listening, isLoopback(listening.address) || isConsoleTarget(target));
+    if (foreign !== undefined) {
+      response.writeHead(foreign.status, { "content-type": "application/json", ...SAFE_HEADERS, connection: "close" }).end(JSON.stringify({ message: foreign.message }));
+      return;
+    }
     readAtMost(request, simulator.limits.maxBodyBytes, request.headers["content-length"] ?? null)
       .then((body) => {
-        const simulated: SimulatorRequest = {
-          method: request.method ?? "GET",
-          url: request.url ?? "/",
-          header: (name) => {
-            const value = request.headers[name];
-            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-          },
-          body,
-        };
-        return ui.respond(simulated, server.address() as AddressInfo) ?? simulator.respond(simulated);
+        const simulated: SimulatorRequest = { method: request.method ?? "GET", url: target, header, body };
+        return ui.respond(simulated) ?? simulator.respond(simulated);
       })
       .then(
         (answer) => {
           // A refused oversized body is not read to its end: close rather than drain it.
           if (!request.readableEnded) response.setHeader("connection", "close");
-          response.writeHead(answer.status, answer.headers).end(answer.body);
+          response.writeHead(answer.status, { ...SAFE_HEADERS, ...answer.headers }).end(answer.body);
         },
         () => {
-          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" }).end(FAILED);
+          if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", ...SAFE_HEADERS, connection: "close" }).end(FAILED);
         },
       );
   });

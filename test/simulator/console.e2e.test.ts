@@ -1,8 +1,11 @@
 // The simulator's console in a real browser (Debian's Chromium driven by playwright-core): the
 // outage drill done by clicking, from a fresh simulator and a real receiver; unsuspend; hostile
-// names and data shown as text with no script run; no request leaves the host. The drill leaves
-// a screenshot of the console at docs/console.png.
-import { existsSync } from "node:fs";
+// names and data shown as text with no script run; no request leaves the host. The drill takes
+// a screenshot of the console: into docs/console.png with UPDATE_SCREENSHOTS=1, else into a
+// temporary folder, so that a test run leaves the tree as it was.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -13,6 +16,8 @@ import { startSimulator, type RunningSimulator } from "../../src/simulator/index
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const STEP = { timeout: 15_000 };
+const screenshots = process.env.UPDATE_SCREENSHOTS === "1" ? undefined : mkdtempSync(join(tmpdir(), "console-e2e-"));
+const SCREENSHOT = screenshots === undefined ? join(root, "docs", "console.png") : join(screenshots, "console.png");
 
 /** A receiver on a real port that can go down (connection refused) and come back on the same port. */
 async function startDownableReceiver() {
@@ -93,6 +98,7 @@ afterAll(async () => {
   await browser?.close();
   await running?.stop();
   await receiver?.down();
+  if (screenshots !== undefined) rmSync(screenshots, { recursive: true, force: true });
 });
 
 async function raise(type: string, data: string): Promise<string> {
@@ -148,7 +154,8 @@ describe("the simulator console in Chromium", () => {
     // The diverted events, then resend them all once the receiver is back.
     const divertedRows = page.locator("#diverted tbody tr");
     await expect.poll(() => divertedRows.count(), STEP).toBe(3);
-    await page.screenshot({ path: `${root}docs/console.png`, fullPage: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
     await receiver.up();
     await page.getByLabel("Select all").check();
     await page.getByRole("button", { name: "Resend selected" }).click();
@@ -187,6 +194,9 @@ describe("the simulator console in Chromium", () => {
     await receiver.down();
     const raised = await api("POST", "/_simulator/events", { type: "claim.create", transactionId: hostile.link, data: hostile });
     const { event } = (await raised.json()) as { event: { id: string } };
+    // A transaction id that reverses what follows it (U+202E), as long as the simulator takes (1,024 characters).
+    const reversing = `\u202Egnp.exe${"x".repeat(1_016)}`;
+    const long = (await (await api("POST", "/_simulator/events", { type: "claim.create", transactionId: reversing, data: {} })).json()) as { event: { id: string } };
     await receiver.up();
 
     const row = page.locator("#webhooks tbody tr", { hasText: "hostile" });
@@ -200,6 +210,12 @@ describe("the simulator console in Chromium", () => {
     await expect.poll(() => page.locator("#detail-body").innerText(), STEP).toContain(event.id);
     expect(JSON.parse(await page.locator("#detail-body").innerText())).toMatchObject({ transactionId: hostile.link, data: hostile });
     expect(await page.locator("#integrations tbody").innerText()).toContain("<svg onload=alert(1)>");
+    // The long transaction id shows bounded, with its reversing mark written out, in the timeline and the diverted events.
+    for (const cell of [page.locator("#diverted tbody tr", { hasText: long.event.id }).locator("td.id").nth(1), page.locator("#timeline tbody tr", { hasText: long.event.id }).first().locator("td.id").nth(1)]) {
+      await expect.poll(() => cell.innerText(), STEP).toMatch(/^\[U\+202E\]gnp\.exex+…$/);
+      expect((await cell.innerText()).length).toBeLessThan(400);
+    }
+    expect(await page.evaluate(() => document.body.innerText.length)).toBeLessThan(100_000);
     await page.locator("#webhooks tbody tr", { hasText: "hostile" }).locator("th").hover();
 
     // Nothing became markup: no image, no svg, no link, one script (the page's own), no dialog.
@@ -208,6 +224,26 @@ describe("the simulator console in Chromium", () => {
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the diverted events of the webhook chosen last, when an earlier choice answers later", { timeout: 60_000 }, async () => {
+    // The hostile webhook has diverted events, "fragile" none; its answer is held back until after fragile's.
+    await page.route(/\/webhooks\/[^/]*hostile[^/]*\/diverted/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue().catch(() => {});
+    });
+    try {
+      const select = page.locator("#diverted-webhook");
+      const hostileName = await select.locator("option", { hasText: "hostile" }).getAttribute("value");
+      await select.selectOption("fragile");
+      await select.selectOption(hostileName!);
+      await select.selectOption("fragile");
+      await page.waitForTimeout(2_500);
+      expect(await page.locator("#diverted-count").innerText()).toBe("fragile has no diverted events.");
+      expect(await page.locator("#diverted tbody tr").count()).toBe(0);
+    } finally {
+      await page.unrouteAll({ behavior: "wait" });
+    }
   });
 
   it("asks for a token when the simulator has tokens, and sends it only in the Authorization header", { timeout: 60_000 }, async () => {

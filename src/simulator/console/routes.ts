@@ -2,11 +2,11 @@
 // simulator's own routes (a filtered, paged timeline; the body a delivery sent; the contract's
 // check of an event before it is raised). Everything that changes state goes through the
 // platform's operations and /_simulator/, so the simulator's rules apply to the console as to curl.
+import { randomUUID } from "node:crypto";
 import { WEBHOOK_EVENT_TYPES } from "../../../generated/event-types.js";
 import { ContractValidationError, type ContractIssue } from "../../errors.js";
 import { decodeBody, parse } from "../../validation.js";
 import type { Simulator, SimulatorAnswer, SimulatorRequest } from "../simulator.js";
-import { isOwnHost, type ListeningAddress } from "./host.js";
 import { CONSOLE_CSP, CONSOLE_HTML } from "./page.generated.js";
 import type { SentBodies } from "./sent-bodies.js";
 import { parseTimelineQuery, timelinePage } from "./timeline.js";
@@ -49,13 +49,29 @@ export function checkEvent(candidate: unknown): ContractIssue[] {
   return issues;
 }
 
+/** Whether a request target (origin-form or absolute-form) is one of the console's. */
+export function isConsoleTarget(target: string): boolean {
+  let pathname: string;
+  try {
+    pathname = new URL(target, "http://simulator.invalid").pathname;
+  } catch {
+    return false;
+  }
+  return pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`);
+}
+
 export interface ConsoleRoutes {
-  /** The console's answer, or undefined when `request` is not for the console (then the simulator answers it). */
-  respond(request: SimulatorRequest, listening: ListeningAddress): Promise<SimulatorAnswer> | undefined;
+  /**
+   * The console's answer, or undefined when `request` is not for the console (then the simulator answers it).
+   * The server has checked Host and Origin first (see host.ts): the console answers only on the simulator's own host.
+   */
+  respond(request: SimulatorRequest): Promise<SimulatorAnswer> | undefined;
 }
 
 /** The console of `simulator`; `sent` holds the bodies its deliveries sent (see SentBodies.tap). */
 export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): ConsoleRoutes {
+  // Names this console's journal for the timeline's `unchanged`: a restarted simulator begins `seq` again.
+  const journal = randomUUID();
   /** Authorised exactly as the simulator's own routes are: asked of the simulator, so the rule has one home. */
   async function authorized(request: SimulatorRequest): Promise<boolean> {
     const probe = await simulator.respond({ method: "GET", url: "/_simulator/assumptions", header: (name) => (name === "authorization" ? request.header("authorization") : null), body: null });
@@ -70,7 +86,7 @@ export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): Con
       case "GET timeline": {
         const { query: timeline, issues } = parseTimelineQuery(query);
         if (issues.length > 0) return problem(400, "Invalid request", issues);
-        return json(200, timelinePage(simulator.deliveries(), timeline));
+        return json(200, timelinePage(simulator.deliveries(), timeline, journal));
       }
       case "GET body": {
         const eventId = query.get("eventId");
@@ -92,10 +108,7 @@ export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): Con
     }
   }
 
-  async function answer(request: SimulatorRequest, url: URL, listening: ListeningAddress): Promise<SimulatorAnswer> {
-    if (!isOwnHost(request.header("host"), listening)) {
-      return { status: 421, headers: { ...HEADERS, "content-type": "text/plain; charset=utf-8" }, body: "Misdirected request: the console answers only on the simulator's own host and port\n" };
-    }
+  async function answer(request: SimulatorRequest, url: URL): Promise<SimulatorAnswer> {
     const rest = url.pathname.slice(CONSOLE_PATH.length);
     if (rest === "" || rest === "/") {
       if (request.method !== "GET" && request.method !== "HEAD") return problem(405, "Method not allowed", undefined, { allow: "GET, HEAD" });
@@ -106,15 +119,8 @@ export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): Con
   }
 
   return {
-    respond(request, listening) {
-      let url: URL;
-      try {
-        url = new URL(request.url, "http://simulator.invalid");
-      } catch {
-        return undefined;
-      }
-      if (url.pathname !== CONSOLE_PATH && !url.pathname.startsWith(`${CONSOLE_PATH}/`)) return undefined;
-      return answer(request, url, listening);
+    respond(request) {
+      return isConsoleTarget(request.url) ? answer(request, new URL(request.url, "http://simulator.invalid")) : undefined;
     },
   };
 }

@@ -21,8 +21,10 @@ export interface TimelineQuery {
   /** Only attempts older than this `seq` (the next page); none: the newest. */
   before?: number;
   limit: number;
-  /** The newest `seq` the caller holds: when it is still the newest, the answer says `unchanged`. */
+  /** The newest `seq` the caller holds: when it is still the newest of the same journal, the answer says `unchanged`. */
   since?: number;
+  /** The journal `since` came from (`TimelinePage.journal`): another one (a restarted simulator counts `seq` from 1 again) is never unchanged. */
+  journal?: string;
 }
 
 export interface TimelinePage {
@@ -35,6 +37,8 @@ export interface TimelinePage {
   total: number;
   /** The newest attempt's `seq`, 0 for an empty journal. */
   newest: number;
+  /** Which journal this is: one per running console, so that a restarted simulator is told apart. */
+  journal: string;
   /** Whether older matching attempts follow this page. */
   more: boolean;
   /** Webhook names and event types in the journal, for the filters' choices. */
@@ -45,7 +49,17 @@ export interface TimelinePage {
 export const MAX_PAGE = 500;
 /** Names offered to filter by: a journal of webhooks created and deleted by the thousand lists only this many. */
 export const MAX_CHOICES = 1_000;
-const MAX_TEXT = 1024;
+/** The longest string a query parameter or an attempt's field carries (ids and URLs are clipped to it, then `…`). */
+export const MAX_TEXT = 1024;
+
+const clip = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+
+/** An attempt as a page carries it: a transaction id, an event id or a URL may be up to a body's size, which a page of 100 must not multiply. */
+function shown(entry: DeliveryAttempt): DeliveryAttempt {
+  const { eventId, transactionId, url, integrationName } = entry;
+  if (eventId.length <= MAX_TEXT && transactionId.length <= MAX_TEXT && url.length <= MAX_TEXT && integrationName.length <= MAX_TEXT) return entry;
+  return { ...entry, eventId: clip(eventId), transactionId: clip(transactionId), url: clip(url), integrationName: clip(integrationName) };
+}
 
 export function matches(entry: DeliveryAttempt, filter: TimelineFilter): boolean {
   if (filter.webhook !== undefined && entry.webhookName !== filter.webhook) return false;
@@ -55,11 +69,11 @@ export function matches(entry: DeliveryAttempt, filter: TimelineFilter): boolean
   return true;
 }
 
-/** One page of `entries` (oldest first, as the journal lists them) under `query`. */
-export function timelinePage(entries: readonly DeliveryAttempt[], query: TimelineQuery): TimelinePage {
+/** One page of `entries` (oldest first, as the journal lists them) of the journal named `journal`, under `query`. */
+export function timelinePage(entries: readonly DeliveryAttempt[], query: TimelineQuery, journal: string): TimelinePage {
   const newest = entries.at(-1)?.seq ?? 0;
-  // The journal only grows, or empties on reset (and `seq` never goes back): the same newest `seq` is the same journal.
-  if (query.since === newest) return { unchanged: true, entries: [], matched: 0, total: entries.length, newest, more: false, webhooks: [], types: [] };
+  // A journal only grows, or empties on reset (and `seq` never goes back): the same newest `seq` of the same journal is the same journal.
+  if (query.since === newest && query.journal === journal) return { unchanged: true, entries: [], matched: 0, total: entries.length, newest, journal, more: false, webhooks: [], types: [] };
   const webhooks = new Set<string>();
   const types = new Set<string>();
   const page: DeliveryAttempt[] = [];
@@ -72,11 +86,11 @@ export function timelinePage(entries: readonly DeliveryAttempt[], query: Timelin
     if (!matches(entry, query.filter)) continue;
     matched += 1;
     if (query.before !== undefined && entry.seq >= query.before) continue;
-    if (page.length < query.limit) page.push(entry);
+    if (page.length < query.limit) page.push(shown(entry));
     else more = true;
   }
   const sorted = (set: Set<string>) => [...set].sort();
-  return { unchanged: false, entries: page, matched, total: entries.length, newest, more, webhooks: sorted(webhooks), types: sorted(types) };
+  return { unchanged: false, entries: page, matched, total: entries.length, newest, journal, more, webhooks: sorted(webhooks), types: sorted(types) };
 }
 
 /** Reads a timeline query from the console's URL; issues name each bad parameter. */
@@ -121,7 +135,9 @@ export function parseTimelineQuery(params: URLSearchParams): { query: TimelineQu
   const query: TimelineQuery = { filter, limit: integer("limit", 1, MAX_PAGE) ?? 100 };
   const before = integer("before", 1, Number.MAX_SAFE_INTEGER);
   const since = integer("since", 0, Number.MAX_SAFE_INTEGER);
+  const journal = text("journal");
   if (before !== undefined) query.before = before;
   if (since !== undefined) query.since = since;
+  if (journal !== undefined) query.journal = journal;
   return { query, issues };
 }

@@ -1,7 +1,7 @@
 // The page's pure parts: how an attempt reads, the timeline URL, paging, the type search, and
 // the check of `data` before an event is raised.
 import { describe, expect, it } from "vitest";
-import { answerText, failureText, kindText, listOf, outcomeText, Pager, parseData, problemLines, searchTypes, timelineUrl, timeText } from "../../../src/simulator/console/page/format.js";
+import { answerText, failureText, kindText, listOf, outcomeText, Pager, parseData, problemLines, searchTypes, shownText, timelineUrl, timeText, MAX_SHOWN } from "../../../src/simulator/console/page/format.js";
 import { WEBHOOK_EVENT_TYPES } from "../../../generated/event-types.js";
 
 describe("how an attempt reads", () => {
@@ -31,7 +31,7 @@ describe("how an attempt reads", () => {
 describe("the timeline's URL and pages", () => {
   it("sends only the filters set, the anchor and the cursor", () => {
     expect(timelineUrl({ webhook: "a&b=c", type: "", outcome: "retried", kind: "" }, { limit: 100 })).toBe("/_simulator/ui/api/timeline?webhook=a%26b%3Dc&outcome=retried&limit=100");
-    expect(timelineUrl({ webhook: "", type: "policy.issue", outcome: "", kind: "alert" }, { before: 40, since: 99, limit: 10 })).toBe("/_simulator/ui/api/timeline?type=policy.issue&kind=alert&before=40&since=99&limit=10");
+    expect(timelineUrl({ webhook: "", type: "policy.issue", outcome: "", kind: "alert" }, { before: 40, since: { seq: 99, journal: "j1" }, limit: 10 })).toBe("/_simulator/ui/api/timeline?type=policy.issue&kind=alert&before=40&since=99&journal=j1&limit=10");
   });
 
   it("goes older and newer through a stack of anchors; the newest page has none", () => {
@@ -72,5 +72,16 @@ describe("the raise form", () => {
     ]);
     expect(problemLines(502, null)).toEqual(["502: the request failed"]);
     expect(listOf(" policy.issue,policy.create ,, claim.create ")).toEqual(["policy.issue", "policy.create", "claim.create"]);
+  });
+});
+
+describe("shownText", () => {
+  it("bounds a text and writes out the invisible controls that would hide or reorder it", () => {
+    expect(shownText("orders")).toBe("orders");
+    expect(shownText("x".repeat(1_000_000))).toBe(`${"x".repeat(MAX_SHOWN)}…`);
+    expect(shownText("abc\u202Egnp.exe")).toBe("abc[U+202E]gnp.exe");
+    expect(shownText("a\u0000b\u2066c\u200Bd\u001be")).toBe("a[U+0000]b[U+2066]c[U+200B]d[U+001B]e");
+    expect(shownText("line\ttab\nnext ŁÓДЗ עברית 😀")).toBe("line\ttab\nnext ŁÓДЗ עברית 😀");
+    expect(shownText("abcdef", 3)).toBe("abc…");
   });
 });

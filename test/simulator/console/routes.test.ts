@@ -41,11 +41,21 @@ describe("the console's routes", () => {
     const policy = answer.headers.get("content-security-policy")!;
     expect(policy).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self';/);
     expect(answer.headers.get("x-frame-options")).toBe("DENY");
+    expect(policy).toContain("require-trusted-types-for 'script'; trusted-types 'none'");
+    expect(policy).toMatch(/base-uri 'none'.*form-action 'none'.*frame-ancestors 'none'/);
+    expect(policy).not.toMatch(/unsafe-|\*/);
     const html = await answer.text();
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
     expect((await fetch(`${open.consoleUrl}/`)).status).toBe(200);
     expect((await fetch(open.consoleUrl, { method: "POST" })).status).toBe(405);
+  });
+
+  it("leave the simulator's own data routes, which the page reads, uncached and unsniffed", async () => {
+    for (const path of ["/webhooks", "/_simulator/integrations", "/_simulator/state", "/_simulator/nothing"]) {
+      const answer = await fetch(`${open.url}${path}`, { headers: { authorization: "t" } });
+      expect([path, answer.headers.get("cache-control"), answer.headers.get("x-content-type-options")]).toEqual([path, "no-store", "nosniff"]);
+    }
   });
 
   it("answer 421 when Host is not the simulator's own host and port (DNS rebinding)", async () => {
@@ -71,9 +81,11 @@ describe("the console's routes", () => {
   it("read the timeline, the body a delivery sent and the event types", async () => {
     await open.simulator.handle(new Request(`${open.url}/webhooks`, { method: "PUT", headers: { authorization: "t", "content-type": "application/json" }, body: JSON.stringify({ name: "w", integrationName: "local", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"], actOnTimeout: true }, retryStrategy: "none" }) }));
     const { event } = await open.simulator.emit("policy.issue", { data: { policyLocator: "1" } });
-    const timeline = (await (await fetch(`${open.consoleUrl}/api/timeline?webhook=w`)).json()) as { entries: { eventId: string }[]; matched: number; newest: number };
+    const timeline = (await (await fetch(`${open.consoleUrl}/api/timeline?webhook=w`)).json()) as { entries: { eventId: string }[]; matched: number; newest: number; journal: string };
     expect(timeline.entries.map((e) => e.eventId)).toEqual([event.id]);
-    expect((await (await fetch(`${open.consoleUrl}/api/timeline?since=${timeline.newest}`)).json()) as object).toMatchObject({ unchanged: true });
+    expect((await (await fetch(`${open.consoleUrl}/api/timeline?since=${timeline.newest}&journal=${timeline.journal}`)).json()) as object).toMatchObject({ unchanged: true });
+    // Another simulator (this one restarted) with as many attempts is not "unchanged" to the page.
+    expect(((await (await fetch(`${guarded.consoleUrl}/api/timeline?since=0&journal=${timeline.journal}`, { headers: { authorization: "s3cret" } })).json()) as { unchanged: boolean }).unchanged).toBe(false);
     const sent = (await (await fetch(`${open.consoleUrl}/api/body?eventId=${encodeURIComponent(event.id)}`)).json()) as { body: string };
     expect(JSON.parse(sent.body)).toEqual(event);
     expect(((await (await fetch(`${open.consoleUrl}/api/body?eventId=__proto__`)).json()) as { body: unknown }).body).toBeNull();

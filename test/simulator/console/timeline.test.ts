@@ -1,7 +1,7 @@
 // The console's timeline over the journal: filters, newest-first pages anchored on seq, and the
 // query it reads from the URL, with each bad parameter named.
 import { describe, expect, it } from "vitest";
-import { matches, parseTimelineQuery, timelinePage } from "../../../src/simulator/console/timeline.js";
+import { matches, MAX_TEXT, parseTimelineQuery, timelinePage } from "../../../src/simulator/console/timeline.js";
 import type { DeliveryAttempt } from "../../../src/simulator/index.js";
 
 function attempt(seq: number, fields: Partial<DeliveryAttempt> = {}): DeliveryAttempt {
@@ -38,37 +38,54 @@ describe("matches", () => {
 
 describe("timelinePage", () => {
   it("pages newest first, anchored on the oldest seq shown, and counts every match", () => {
-    const first = timelinePage(journal, { filter: { webhook: "a" }, limit: 10 });
+    const first = timelinePage(journal, { filter: { webhook: "a" }, limit: 10 }, "j");
     expect(first.entries.map((e) => e.seq)).toEqual([59, 57, 55, 53, 51, 49, 47, 45, 43, 41]);
     expect(first).toMatchObject({ matched: 25, total: 50, newest: 60, more: true, unchanged: false });
-    const second = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 41 });
+    const second = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 41 }, "j");
     expect(second.entries[0]!.seq).toBe(39);
-    const last = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 21 });
+    const last = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 21 }, "j");
     expect(last.entries.map((e) => e.seq)).toEqual([19, 17, 15, 13, 11]);
     expect(last.more).toBe(false);
   });
 
   it("combines filters and lists the webhooks and types for the choices", () => {
-    const page = timelinePage(journal, { filter: { type: "claim.create", outcome: "retried" }, limit: 100 });
+    const page = timelinePage(journal, { filter: { type: "claim.create", outcome: "retried" }, limit: 100 }, "j");
     expect(page.entries.every((e) => e.eventType === "claim.create" && e.outcome === undefined)).toBe(true);
     expect(page.matched).toBe(4);
     expect(page.webhooks).toEqual(["a", "b"]);
     expect(page.types).toEqual(["claim.create", "policy.issue"]);
-    expect(timelinePage(journal, { filter: { kind: "alert" }, limit: 5 }).entries.map((e) => e.seq)).toEqual([60]);
+    expect(timelinePage(journal, { filter: { kind: "alert" }, limit: 5 }, "j").entries.map((e) => e.seq)).toEqual([60]);
   });
 
-  it("answers unchanged, with nothing, when the caller holds the newest seq", () => {
-    expect(timelinePage(journal, { filter: {}, limit: 10, since: 60 })).toMatchObject({ unchanged: true, entries: [] });
-    expect(timelinePage(journal, { filter: {}, limit: 10, since: 59 }).unchanged).toBe(false);
-    expect(timelinePage([], { filter: {}, limit: 10 })).toMatchObject({ newest: 0, entries: [], matched: 0 });
+  it("answers unchanged, with nothing, when the caller holds the newest seq of this journal", () => {
+    expect(timelinePage(journal, { filter: {}, limit: 10, since: 60, journal: "j1" }, "j1")).toMatchObject({ unchanged: true, entries: [], journal: "j1" });
+    expect(timelinePage(journal, { filter: {}, limit: 10, since: 59, journal: "j1" }, "j1").unchanged).toBe(false);
+    expect(timelinePage([], { filter: {}, limit: 10 }, "j1")).toMatchObject({ newest: 0, entries: [], matched: 0, journal: "j1" });
+  });
+
+  it("never answers unchanged to a caller that holds another journal's seq (the simulator restarted: seq began again)", () => {
+    const restarted = timelinePage(journal, { filter: {}, limit: 10, since: 60, journal: "before-restart" }, "j2");
+    expect(restarted).toMatchObject({ unchanged: false, newest: 60, journal: "j2" });
+    expect(restarted.entries).toHaveLength(10);
+    expect(timelinePage(journal, { filter: {}, limit: 10, since: 60 }, "j2").unchanged).toBe(false);
+  });
+
+  it("clips the long strings of an attempt, so a page stays bounded whatever an event carried", () => {
+    const huge = "x".repeat(1_000_000);
+    const page = timelinePage([attempt(1, { transactionId: huge, eventId: huge, url: `http://x/${huge}` })], { filter: {}, limit: 10 }, "j");
+    const [entry] = page.entries;
+    for (const text of [entry!.transactionId, entry!.eventId, entry!.url]) expect(text).toHaveLength(MAX_TEXT + 1);
+    expect(entry!.transactionId.endsWith("…")).toBe(true);
+    expect(JSON.stringify(page).length).toBeLessThan(5 * MAX_TEXT);
+    expect(timelinePage([attempt(1)], { filter: {}, limit: 10 }, "j").entries[0]).toEqual(attempt(1));
   });
 });
 
 describe("parseTimelineQuery", () => {
   it("reads filters, paging and the cursor", () => {
-    const { query, issues } = parseTimelineQuery(new URLSearchParams("webhook=a&type=policy.issue&outcome=retried&kind=alert&before=40&since=12&limit=25"));
+    const { query, issues } = parseTimelineQuery(new URLSearchParams("webhook=a&type=policy.issue&outcome=retried&kind=alert&before=40&since=12&journal=j1&limit=25"));
     expect(issues).toEqual([]);
-    expect(query).toEqual({ filter: { webhook: "a", type: "policy.issue", outcome: "retried", kind: "alert" }, before: 40, since: 12, limit: 25 });
+    expect(query).toEqual({ filter: { webhook: "a", type: "policy.issue", outcome: "retried", kind: "alert" }, before: 40, since: 12, journal: "j1", limit: 25 });
   });
 
   it("defaults to the newest 100 with no filter, empty values meaning none", () => {

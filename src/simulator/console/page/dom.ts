@@ -1,5 +1,7 @@
 // The page's only way to make elements: text goes in as text nodes, attributes by name from a
-// short list, so nothing a simulator holds (event data, names, answers) can become markup.
+// short list, so nothing a simulator holds (event data, names, answers) can become markup; and
+// every text as shownText makes it, bounded and with its invisible controls written out.
+import { shownText } from "./format.js";
 
 const ALLOWED_ATTRIBUTES = new Set(["class", "type", "title", "aria-label", "aria-expanded", "aria-describedby", "scope", "colspan", "role", "data-seq"]);
 
@@ -10,9 +12,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Re
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (!ALLOWED_ATTRIBUTES.has(name)) throw new Error(`el: attribute ${name} is not allowed`);
-    element.setAttribute(name, value);
+    element.setAttribute(name, shownText(value, 2_000));
   }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) element.append(typeof child === "string" ? document.createTextNode(child) : child);
+  for (const child of children) if (child !== null && child !== undefined && child !== false) element.append(typeof child === "string" ? document.createTextNode(shownText(child)) : child);
   return element;
 }
 
@@ -29,7 +31,7 @@ export function setOptions(select: HTMLSelectElement, options: readonly { value:
     ...options.map(({ value, label }) => {
       const option = document.createElement("option");
       option.value = value;
-      option.textContent = label;
+      option.textContent = shownText(label);
       return option;
     }),
   );

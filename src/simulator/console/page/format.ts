@@ -28,6 +28,17 @@ export function answerText(attempt: Pick<Attempt, "status" | "error">): string {
   return (attempt.error !== null && Object.hasOwn(ERRORS, attempt.error) ? ERRORS[attempt.error] : undefined) ?? "no answer";
 }
 
+/** The most characters of one text the page shows: a name or an id may be 1,024 characters, data far more. */
+export const MAX_SHOWN = 300;
+// C0 and C1 controls (tab and newline aside), and the invisible marks that reorder or hide text (bidi overrides, isolates, zero widths).
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** `text` as the page shows it: at most `max` characters then `…`, each invisible control written out (`[U+202E]`) so it neither hides nor reorders what surrounds it. */
+export function shownText(text: string, max = MAX_SHOWN): string {
+  const clipped = text.length > max ? `${text.slice(0, max)}…` : text;
+  return clipped.replace(INVISIBLE, (mark) => `[U+${mark.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}]`);
+}
+
 /** How the delivery ended; an attempt without an outcome was followed by a retry. */
 export const outcomeText = (attempt: Pick<Attempt, "outcome">): string => attempt.outcome ?? "retried";
 
@@ -41,12 +52,12 @@ export function timeText(time: number | string | undefined): string {
   return Number.isNaN(date.getTime()) ? String(time) : `${date.toISOString().replace("T", " ").replace("Z", "")} UTC`;
 }
 
-/** The timeline route's URL for `filter`, a page anchored `before` a seq, and the newest seq already held. */
-export function timelineUrl(filter: Filter, options: { before?: number | undefined; since?: number | undefined; limit: number }): string {
+/** The timeline route's URL for `filter`, a page anchored `before` a seq, and the newest seq already held (`since`, of `journal`). */
+export function timelineUrl(filter: Filter, options: { before?: number | undefined; since?: { seq: number; journal: string } | undefined; limit: number }): string {
   const query = new URLSearchParams();
   for (const key of ["webhook", "type", "outcome", "kind"] as const) if (filter[key] !== "") query.set(key, filter[key]);
   if (options.before !== undefined) query.set("before", String(options.before));
-  if (options.since !== undefined) query.set("since", String(options.since));
+  if (options.since !== undefined) query.set("since", String(options.since.seq)), query.set("journal", options.since.journal);
   query.set("limit", String(options.limit));
   return `/_simulator/ui/api/timeline?${query}`;
 }

@@ -18,7 +18,7 @@ export function createTimeline() {
   const pager = new Pager();
   setOptions(selects.outcome, choices("All outcomes", OUTCOMES));
   // What the table shows: the query it answered, so that an unchanged journal is not fetched again.
-  let shown: { key: string; newest: number; oldest: number | undefined } | undefined;
+  let shown: { key: string; newest: { seq: number; journal: string }; oldest: number | undefined } | undefined;
   let loading: Promise<boolean> | undefined;
 
   const filter = (): Filter => ({ webhook: selects.webhook.value, type: selects.type.value, outcome: selects.outcome.value, kind: selects.kind.value });
@@ -78,7 +78,7 @@ export function createTimeline() {
         : `Showing ${(first + 1).toLocaleString("en")}–${(first + page.entries.length).toLocaleString("en")} of ${page.matched.toLocaleString("en")} matching attempts (${page.total.toLocaleString("en")} in the journal), newest first${pager.atNewest ? ", live" : ""}.`;
     newest.disabled = newer.disabled = pager.atNewest;
     older.disabled = !page.more;
-    shown = { key, newest: page.newest, oldest: page.entries.at(-1)?.seq };
+    shown = { key, newest: { seq: page.newest, journal: page.journal }, oldest: page.entries.at(-1)?.seq };
   }
 
   /** Resolves true when the journal changed since the page shown (so the rest may have too). */

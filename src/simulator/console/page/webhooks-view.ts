@@ -25,6 +25,8 @@ export function createWebhooks(changed: () => Promise<void>) {
   let webhooks: Webhook[] = [];
   let offset = 0;
   let events: Diverted[] = [];
+  /** Loads of the diverted events asked for so far: only the last one asked may show its answer. */
+  let divertedLoads = 0;
   /** Selected transactions: the operations act per transaction. */
   const selected = new Set<string>();
 
@@ -84,12 +86,16 @@ export function createWebhooks(changed: () => Promise<void>) {
   async function loadDiverted(): Promise<void> {
     const name = divertedSelect.value;
     if (name === "") {
+      divertedLoads += 1;
       events = [];
       divertedBody.replaceChildren();
-      divertedCount.textContent = "No webhook to show.";
+      say(divertedCount, ["No webhook to show."]);
       return;
     }
+    const asked = ++divertedLoads;
     const answer = await call("GET", `${webhookPath(name, "diverted")}?limit=${DIVERTED_PAGE}&offset=${offset}`);
+    // Another webhook or page was asked for meanwhile: this answer would show its events under that choice.
+    if (asked !== divertedLoads) return;
     if (!answer.ok) {
       say(divertedCount, problemLines(answer.status, answer.body), true);
       return;
@@ -98,7 +104,7 @@ export function createWebhooks(changed: () => Promise<void>) {
     for (const transactionId of [...selected]) if (!events.some((event) => event.transactionId === transactionId)) selected.delete(transactionId);
     divertedBody.replaceChildren(...events.map((event) => divertedRow(name, event)));
     selectAll.checked = events.length > 0 && events.every((event) => selected.has(event.transactionId));
-    divertedCount.textContent = events.length === 0 ? (offset === 0 ? `${name} has no diverted events.` : "No more diverted events.") : `Diverted events ${offset + 1}–${offset + events.length} of ${name}${events.length === DIVERTED_PAGE ? " (more may follow)" : ""}.`;
+    say(divertedCount, [events.length === 0 ? (offset === 0 ? `${name} has no diverted events.` : "No more diverted events.") : `Diverted events ${offset + 1}–${offset + events.length} of ${name}${events.length === DIVERTED_PAGE ? " (more may follow)" : ""}.`]);
     previous.disabled = offset === 0;
     next.disabled = events.length < DIVERTED_PAGE;
   }
