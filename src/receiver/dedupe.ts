@@ -6,7 +6,7 @@
 // progress elsewhere waits for that outcome: 200 once completed, its own run when the original
 // failed or its lease ran out, 503 when neither happens within the receiver's deadline.
 import { WebhookClaimLostError } from "../errors.js";
-import { ACCEPTED, HANDLER_TIMEOUT, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
+import { ACCEPTED, HANDLER_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
 
 /** What `claim` tells the receiver about an event id. */
 export type ClaimOutcome =
@@ -100,23 +100,18 @@ export function leasedDedupe(store: DedupeStore, { leaseMs, ttlMs }: ClaimOption
     }
   }
 
-  async function owned(id: string, token: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void) {
-    if (deadline.timedOut) {
-      // The claim came back after the delivery was answered 503: give it up for the platform's retry.
-      await settle(id, token, HANDLER_TIMEOUT, report);
-      return HANDLER_TIMEOUT;
-    }
-    const outcome = (async () => {
-      const answer = await run();
-      await settle(id, token, answer, report);
-      return answer;
-    })();
+  function owned(id: string, token: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer> {
+    // The claim came back after the delivery was answered 503: give it up for the platform's retry.
+    if (deadline.timedOut) return settle(id, token, HANDLER_TIMEOUT, report).then(() => HANDLER_TIMEOUT);
+    const answer = run();
+    const outcome = isThenable(answer)
+      ? Promise.resolve(answer).then((settled) => settle(id, token, settled, report).then(() => settled))
+      : settle(id, token, answer, report).then(() => answer);
     running.set(id, outcome);
-    try {
-      return await outcome;
-    } finally {
+    void outcome.then(() => {
       if (running.get(id) === outcome) running.delete(id);
-    }
+    });
+    return outcome;
   }
 
   /** Resolves after `ms`, or sooner when the handling of `id` in this instance ends. */
