@@ -2,7 +2,7 @@
 // with the Redis and PostgreSQL stores), and what the receiver makes of a store that misbehaves.
 import { describe, expect, it } from "vitest";
 import { memoryDedupeStore, WebhookClaimLostError, type DedupeStore } from "../../src/index.js";
-import { dedupeScenarios, freshEvent, instance } from "../support/dedupe-cases.js";
+import { dedupeScenarios, freshEvent, instance, pause, spiking } from "../support/dedupe-cases.js";
 
 describe("the receiver with memoryDedupeStore", () => dedupeScenarios(() => memoryDedupeStore()));
 
@@ -27,6 +27,20 @@ describe("the receiver with a store that misbehaves", () => {
     expect(await instance(store({ claim: () => Promise.reject(down) }), () => undefined).deliver(freshEvent())).toBe(500);
     const completeFails = instance(store({ complete: () => { throw down; } }), () => undefined);
     expect([await completeFails.deliver(freshEvent()), completeFails.errors]).toEqual([200, [down]]);
+  });
+
+  it("answers 503 when claim never settles, running nothing; a claim that lands after the 503 is given up for the retry", async () => {
+    let ran = 0;
+    const hung = instance(store({ claim: () => new Promise(() => undefined) }), () => void (ran += 1), { handlerTimeoutMs: 50 });
+    expect(await hung.deliver(freshEvent())).toBe(503);
+    const slow = spiking(memoryDedupeStore());
+    const late = instance(slow, () => void (ran += 1), { handlerTimeoutMs: 50 });
+    const event = freshEvent();
+    slow.spike.ms = 100;
+    expect(await late.deliver(event)).toBe(503);
+    await pause(250);
+    slow.spike.ms = 0;
+    expect([await late.deliver(event), ran]).toEqual([200, 1]);
   });
 
   it("tells onError with a WebhookClaimLostError when the claim passed to another delivery before the handlers completed", async () => {
