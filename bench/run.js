@@ -7,7 +7,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const figures = ["receive.js", "receive-server.js", "cold-start.js", "client.js", "sender.js", "build.js", "mock.js", "simulator.js", "cli-resend.js"];
+const figures = ["receive.js", "receive-server.js", "receive-redis.js", "cold-start.js", "client.js", "sender.js", "build.js", "mock.js", "simulator.js", "cli-resend.js"];
 const extra = process.argv.slice(2);
 
 execFileSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });

@@ -217,3 +217,15 @@ export class CliError extends WebhooksContractError {
 export class FileReadError extends WebhooksContractError {
   override name = "FileReadError";
 }
+
+/**
+ * An event's handlers completed after its claim had passed to another delivery (its lease ran out
+ * first), so they may have run twice. The delivery was still answered 200. Raise the receiver's
+ * `dedupeLeaseMs` above the longest a handling takes, or make the handlers' effects idempotent.
+ */
+export class WebhookClaimLostError extends WebhooksContractError {
+  override name = "WebhookClaimLostError";
+  constructor(readonly leaseMs: number) {
+    super(`an event's handlers completed after its claim's lease of ${leaseMs} ms ran out and another delivery took the event over: they may have run twice; raise dedupeLeaseMs`);
+  }
+}

@@ -31,6 +31,7 @@ export {
 } from "./validation.js";
 export {
   ContractValidationError,
+  WebhookClaimLostError,
   WebhooksApiError,
   WebhooksContractError,
   WebhooksNetworkError,

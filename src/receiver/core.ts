@@ -21,7 +21,7 @@ import {
   type ReceiverAnswer,
 } from "./answers.js";
 import { bodyDeadlines, readIterable, readStream, type BodyDeadlines } from "./body.js";
-import type { DedupeStore } from "./dedupe.js";
+import { checkDedupeStore, leasedDedupe, type DedupeStore } from "./dedupe.js";
 import { KNOWN_DEVIATIONS, type Deviation } from "./deviations.js";
 import { handleRequest } from "./fetch.js";
 import { compilePattern, isKnownEventType, type WebhookPattern } from "./patterns.js";
@@ -64,12 +64,18 @@ export interface ReceiverOptions {
    */
   onError?: (error: unknown, body: ReceivedBody | undefined) => unknown;
   /**
-   * Runs each delivery's handlers once per envelope `id` while the store remembers it (see
-   * memoryDedupeStore). A repeat of a delivery still running in this receiver gets its answer.
+   * Runs each event's handlers once per envelope `id`, across every instance sharing the store
+   * (memoryDedupeStore, or the Redis and PostgreSQL stores): a repeat of an event whose handling
+   * runs elsewhere waits for its outcome (see docs/several-instances.md).
    */
   dedupe?: DedupeStore;
-  /** How long `dedupe` remembers an id, passed to `claim`. Default 24 hours (the platform's retry window is not documented). */
+  /** How long `dedupe` keeps an event's completed record. Default 24 hours (the platform's retry window is not documented). */
   dedupeTtlMs?: number;
+  /**
+   * How long an in-progress claim holds before another delivery may take the event over (a process
+   * that died mid-handler). Must exceed `handlerTimeoutMs`; default 3 x `handlerTimeoutMs` (30 s).
+   */
+  dedupeLeaseMs?: number;
 }
 
 /** A request as any server has it; `handle`, `createNodeHandler` and `createLambdaHandler` build one for you. */
@@ -184,16 +190,20 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     onError = defaultOnError,
     dedupe,
     dedupeTtlMs = 24 * 60 * 60 * 1000,
+    dedupeLeaseMs = 3 * handlerTimeoutMs,
   } = options;
   positiveInteger("maxBytes", maxBytes, Number.MAX_SAFE_INTEGER);
   positiveInteger("handlerTimeoutMs", handlerTimeoutMs);
   positiveInteger("bodyTimeoutMs", bodyTimeoutMs);
   positiveInteger("dedupeTtlMs", dedupeTtlMs, Number.MAX_SAFE_INTEGER);
+  positiveInteger("dedupeLeaseMs", dedupeLeaseMs, Number.MAX_SAFE_INTEGER);
+  if (dedupeLeaseMs <= handlerTimeoutMs) {
+    throw new TypeError("createWebhookReceiver: `dedupeLeaseMs` must exceed `handlerTimeoutMs`: a lease that runs out while the handlers may still run lets another delivery run them at the same time");
+  }
   if (typeof onError !== "function") throw new TypeError("createWebhookReceiver: `onError` must be a function");
   if (onDeviation !== undefined && typeof onDeviation !== "function") throw new TypeError("createWebhookReceiver: `onDeviation` must be a function");
-  if (dedupe !== undefined && (typeof dedupe?.claim !== "function" || typeof dedupe.release !== "function")) {
-    throw new TypeError("createWebhookReceiver: `dedupe` must be a store with claim(key, ttlMs) and release(key), such as memoryDedupeStore()");
-  }
+  if (dedupe !== undefined) checkDedupeStore(dedupe, "createWebhookReceiver");
+  const leased = dedupe === undefined ? undefined : leasedDedupe(dedupe, { leaseMs: dedupeLeaseMs, ttlMs: dedupeTtlMs });
   const tooLargeAnswer = tooLarge(maxBytes);
   const maxBytesDigits = String(maxBytes).length;
 
@@ -225,33 +235,22 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     contain(() => onError(error, body));
   }
 
-  function release(key: string | undefined, body: ReceivedBody): void {
-    if (key === undefined || dedupe === undefined) return;
-    try {
-      const released = dedupe.release(key);
-      if (isThenable(released)) Promise.resolve(released).then(undefined, (error) => report(error, body));
-    } catch (error) {
-      report(error, body);
-    }
-  }
-
-  function failed(error: unknown, body: ReceivedBody, key: string | undefined): ReceiverAnswer {
+  function failed(error: unknown, body: ReceivedBody): ReceiverAnswer {
     report(error, body);
-    release(key, body);
     return HANDLER_FAILED;
   }
 
   /** Runs every handler; the answer waits for all of them, and every failure is reported. */
-  function run(handlers: readonly Handler<never>[], body: ReceivedBody, key: string | undefined): ReceiverAnswer | Promise<ReceiverAnswer> {
+  function run(handlers: readonly Handler<never>[], body: ReceivedBody): ReceiverAnswer | Promise<ReceiverAnswer> {
     if (handlers.length === 1) {
       let result: unknown;
       try {
         result = (handlers[0] as Handler<ReceivedBody>)(body);
         if (!isThenable(result)) return ACCEPTED;
       } catch (error) {
-        return failed(error, body, key);
+        return failed(error, body);
       }
-      return Promise.resolve(result).then(() => ACCEPTED, (error) => failed(error, body, key));
+      return Promise.resolve(result).then(() => ACCEPTED, (error) => failed(error, body));
     }
     let failures = 0;
     const pending: PromiseLike<unknown>[] = [];
@@ -266,9 +265,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       }
     }
     const finish = () => {
-      if (failures === 0) return ACCEPTED;
-      release(key, body);
-      return HANDLER_FAILED;
+      return failures === 0 ? ACCEPTED : HANDLER_FAILED;
     };
     if (pending.length === 0) return finish();
     // Each rejection is reported when it happens, also after a timeout has answered already.
@@ -288,32 +285,13 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     });
   }
 
-  // A claim that is neither true nor false (a store that forgot to return) must not read as "seen
-  // before": every delivery would be answered 200 with no handler run.
-  function claimNotBoolean(body: ReceivedBody): ReceiverAnswer {
-    report(new TypeError("the dedupe store's claim(key, ttlMs) returned neither true nor false (nor a promise of one); the delivery was answered 500"), body);
-    return RECEIVER_FAILED;
-  }
-
-  // The answers of deliveries whose handlers are running, by dedupe key (only while they run).
-  const inFlight = new Map<string, Promise<ReceiverAnswer>>();
-
-  function track(key: string, answer: Promise<ReceiverAnswer>): Promise<ReceiverAnswer> {
-    inFlight.set(key, answer);
-    answer.then(() => {
-      if (inFlight.get(key) === answer) inFlight.delete(key);
-    });
-    return answer;
-  }
-
   /** Bounds asynchronous work by handlerTimeoutMs; `state.timedOut` tells late work to stand down. */
-  function bound(outcome: Promise<ReceiverAnswer>, body: ReceivedBody, key: string | undefined, state = { timedOut: false }): Promise<ReceiverAnswer> {
+  function bound(outcome: Promise<ReceiverAnswer>, body: ReceivedBody, state = { timedOut: false }): Promise<ReceiverAnswer> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         state.timedOut = true;
         resolve(HANDLER_TIMEOUT);
         report(new WebhookHandlerTimeoutError(handlerTimeoutMs), body);
-        release(key, body);
       }, handlerTimeoutMs);
       outcome.then((answer) => {
         clearTimeout(timer);
@@ -335,45 +313,13 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     }
     const delivery = name === EVENT_DELIVERY ? (body as WebhookPayload) : undefined;
     const handlers = delivery ? handlersFor(delivery.type) : (alertHandlers.get(name) ?? NO_HANDLERS);
-    const key = dedupe !== undefined && delivery !== undefined && delivery.id.length <= MAX_DEDUPE_KEY ? delivery.id : undefined;
-    if (key === undefined || dedupe === undefined) {
-      const outcome = run(handlers, body, undefined);
-      return isThenable(outcome) ? bound(outcome, body, undefined) : outcome;
+    const key = leased !== undefined && delivery !== undefined && delivery.id.length <= MAX_DEDUPE_KEY ? delivery.id : undefined;
+    if (key === undefined || leased === undefined) {
+      const outcome = run(handlers, body);
+      return isThenable(outcome) ? bound(outcome, body) : outcome;
     }
-    // A repeat of a delivery still running here gets that delivery's answer when it comes: an early
-    // 200 would tell the platform the event was handled while its handlers may yet fail.
-    const original = inFlight.get(key);
-    if (original !== undefined) return original;
-    let claimed: boolean | Promise<boolean>;
-    try {
-      claimed = dedupe.claim(key, dedupeTtlMs);
-    } catch (error) {
-      report(error, body);
-      return RECEIVER_FAILED;
-    }
-    if (!isThenable(claimed)) {
-      if (typeof claimed !== "boolean") return claimNotBoolean(body);
-      if (!claimed) return ACCEPTED;
-      const outcome = run(handlers, body, key);
-      return isThenable(outcome) ? track(key, bound(outcome, body, key)) : outcome;
-    }
-    const state = { timedOut: false };
-    const outcome = Promise.resolve(claimed).then(
-      (fresh) => {
-        if (typeof fresh !== "boolean") return claimNotBoolean(body);
-        if (!fresh) return ACCEPTED;
-        if (state.timedOut) {
-          release(key, body);
-          return HANDLER_TIMEOUT;
-        }
-        return run(handlers, body, key);
-      },
-      (error) => {
-        report(error, body);
-        return RECEIVER_FAILED;
-      },
-    );
-    return track(key, bound(outcome, body, key, state));
+    const deadline = { timedOut: false };
+    return bound(leased.handle(key, () => run(handlers, body), deadline, (error) => report(error, body)), body, deadline);
   }
 
   /** Which outbound body this is (the first whose schema it satisfies), else the issues of the closest. */

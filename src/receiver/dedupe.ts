@@ -1,53 +1,148 @@
-// Remembering which deliveries were handled, so that the platform's repeated delivery of an event
-// runs the handlers once. The receiver claims the envelope's `id` before running the handlers and
-// releases it when they fail, so the platform's retry is processed.
+// Handling each event once, also across several receiver instances. The store records the state of
+// an event's handling, as the idempotency utilities of the serverless toolkits do: an in-progress
+// claim with a lease of its own, then a completed record kept for `ttlMs`. A claim is owned: only
+// the token its claim returned can complete or release it, so a late failure, a timeout or a slow
+// store can never erase or complete another delivery's claim. A delivery whose event is in
+// progress elsewhere waits for that outcome: 200 once completed, its own run when the original
+// failed or its lease ran out, 503 when neither happens within the receiver's deadline.
+import { WebhookClaimLostError } from "../errors.js";
+import { ACCEPTED, HANDLER_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
 
-/** Where the receiver records the ids it has handled; share one (Redis, a database) between instances. */
-export interface DedupeStore {
-  /**
-   * Records `key` for `ttlMs`; true when it was not recorded already (this delivery should run).
-   * Anything but true or false (undefined, "OK", null) is a store failure: the delivery is answered 500.
-   */
-  claim(key: string, ttlMs: number): boolean | Promise<boolean>;
-  /** Forgets `key`, after its handlers failed, so that a retry runs them again. */
-  release(key: string): void | Promise<void>;
+/** What `claim` tells the receiver about an event id. */
+export type ClaimOutcome =
+  /** This delivery owns the event until `leaseMs` runs out: run the handlers, then complete or release with `token`. */
+  | { readonly state: "claimed"; readonly token: string }
+  /** Another delivery owns it; its lease runs out in `expiresInMs` (when the store knows). */
+  | { readonly state: "in-progress"; readonly expiresInMs?: number }
+  /** Its handlers completed within the last `ttlMs`: answer 200, run nothing. */
+  | { readonly state: "completed" };
+
+export interface ClaimOptions {
+  /** How long an in-progress claim holds when nobody completes or releases it (a process that died). */
+  readonly leaseMs: number;
+  /** How long a completed record is kept. */
+  readonly ttlMs: number;
 }
-
-export interface MemoryDedupeStoreOptions {
-  /** The longest a key is kept, whatever the receiver asks for. Default 24 hours. */
-  ttlMs?: number;
-  /** The most keys kept; past it the oldest are forgotten first. Default 100,000 (a few MB). */
-  maxKeys?: number;
-}
-
-const positiveInteger = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 
 /**
- * A dedupe store in this process's memory, bounded in time and size. Fine for a single receiver
- * instance; several instances need a shared store (see the README's Redis example).
+ * Where the receiver records the state of each event's handling; share one (memory, Redis,
+ * PostgreSQL: see `socotra-webhooks-contract/redis` and `/postgres`) between instances. Each
+ * transition must be atomic. `complete` and `release` take the token of the claim they end: with
+ * any other token (a claim that expired and passed to another delivery) they change nothing.
  */
-export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
-  const { ttlMs: maxTtlMs = 24 * 60 * 60 * 1000, maxKeys = 100_000 } = options;
-  if (!positiveInteger(maxTtlMs)) throw new TypeError("memoryDedupeStore: `ttlMs` must be a positive integer");
-  if (!positiveInteger(maxKeys)) throw new TypeError("memoryDedupeStore: `maxKeys` must be a positive integer");
-  // Insertion order is expiry order only when every ttl is the same, so expired keys are also
-  // checked on lookup; the Map's order decides which key goes first when it is full.
-  const expiries = new Map<string, number>();
-  return {
-    claim(key, ttlMs) {
-      const now = Date.now();
-      const expiry = expiries.get(key);
-      if (expiry !== undefined && expiry > now) return false;
-      expiries.delete(key);
-      for (const [oldest, oldestExpiry] of expiries) {
-        if (expiries.size < maxKeys && oldestExpiry > now) break;
-        expiries.delete(oldest);
+export interface DedupeStore {
+  /** Claims `id` unless a live claim or a completed record holds it (an expired claim is taken over). */
+  claim(id: string, options: ClaimOptions): ClaimOutcome | Promise<ClaimOutcome>;
+  /**
+   * Marks `id` completed for `ttlMs` if `token` still owns it, or if its claim expired unowned;
+   * false when another delivery holds it now (the handlers may have run twice).
+   */
+  complete(id: string, token: string, options: { readonly ttlMs: number }): boolean | Promise<boolean>;
+  /** Forgets the claim `token` owns, after its handlers failed, so that a later delivery runs them. */
+  release(id: string, token: string): unknown;
+}
+
+/** @internal Throws a TypeError unless `store` has the three methods of a DedupeStore. */
+export function checkDedupeStore(store: unknown, caller: string): asserts store is DedupeStore {
+  const methods = ["claim", "complete", "release"] as const;
+  if (typeof store !== "object" || store === null || methods.some((name) => typeof (store as Record<string, unknown>)[name] !== "function")) {
+    throw new TypeError(
+      `${caller}: \`dedupe\` must be a store with claim(id, { leaseMs, ttlMs }), complete(id, token, { ttlMs }) and release(id, token), such as memoryDedupeStore() (a store with claim(key, ttlMs) and release(key) alone cannot tell whose claim it releases)`,
+    );
+  }
+}
+
+const FIRST_PAUSE_MS = 10;
+const LONGEST_PAUSE_MS = 250;
+
+function checkOutcome(outcome: unknown): ClaimOutcome {
+  if (typeof outcome === "object" && outcome !== null) {
+    const { state, token } = outcome as { state?: unknown; token?: unknown };
+    if (state === "completed" || state === "in-progress") return outcome as ClaimOutcome;
+    if (state === "claimed" && typeof token === "string" && token.length > 0) return outcome as ClaimOutcome;
+  }
+  throw new TypeError(
+    'the dedupe store\'s claim(id, { leaseMs, ttlMs }) returned neither { state: "claimed", token }, { state: "in-progress" } nor { state: "completed" } (nor a promise of one); the delivery was answered 500',
+  );
+}
+
+/** Tells work that outlived its delivery's deadline to stand down. */
+export interface Deadline {
+  timedOut: boolean;
+}
+
+export interface LeasedDedupe {
+  /**
+   * The answer for a delivery of event `id`: runs `run` (which reports its own failures and never
+   * throws) only under a claim this delivery owns, and records the outcome with its token.
+   */
+  handle(id: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer>;
+}
+
+/** @internal The receiver's side of a DedupeStore. */
+export function leasedDedupe(store: DedupeStore, { leaseMs, ttlMs }: ClaimOptions): LeasedDedupe {
+  const claimOptions = Object.freeze({ leaseMs, ttlMs });
+  const completeOptions = Object.freeze({ ttlMs });
+  // The handlings running in this instance, by id, until their outcome is recorded: a repeat
+  // waiting here asks the store again as soon as one ends, instead of at its next pause.
+  const running = new Map<string, Promise<unknown>>();
+
+  async function settle(id: string, token: string, answer: ReceiverAnswer, report: (error: unknown) => void): Promise<void> {
+    try {
+      if (answer !== ACCEPTED) {
+        await store.release(id, token);
+      } else if ((await store.complete(id, token, completeOptions)) === false) {
+        report(new WebhookClaimLostError(leaseMs));
       }
-      expiries.set(key, now + Math.min(ttlMs, maxTtlMs));
-      return true;
-    },
-    release(key) {
-      expiries.delete(key);
+    } catch (error) {
+      // The handlers' answer stands: the claim runs out with its lease.
+      report(error);
+    }
+  }
+
+  function owned(id: string, token: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer> {
+    // The claim came back after the delivery was answered 503: give it up for the platform's retry.
+    if (deadline.timedOut) return settle(id, token, HANDLER_TIMEOUT, report).then(() => HANDLER_TIMEOUT);
+    const answer = run();
+    const outcome = isThenable(answer)
+      ? Promise.resolve(answer).then((settled) => settle(id, token, settled, report).then(() => settled))
+      : settle(id, token, answer, report).then(() => answer);
+    running.set(id, outcome);
+    void outcome.then(() => {
+      if (running.get(id) === outcome) running.delete(id);
+    });
+    return outcome;
+  }
+
+  /** Resolves after `ms`, or sooner when the handling of `id` in this instance ends. */
+  function pause(id: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      running.get(id)?.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  return {
+    async handle(id, run, deadline, report) {
+      try {
+        for (let pauseMs = FIRST_PAUSE_MS; ; pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS)) {
+          const outcome = checkOutcome(await store.claim(id, claimOptions));
+          if (outcome.state === "completed") return ACCEPTED;
+          if (outcome.state === "claimed") return await owned(id, outcome.token, run, deadline, report);
+          // In progress elsewhere: ask again until it completes, fails or its lease runs out; the
+          // receiver's deadline answers 503 meanwhile, and then this loop stops.
+          if (deadline.timedOut) return HANDLER_TIMEOUT;
+          const expiresInMs = outcome.expiresInMs;
+          await pause(id, typeof expiresInMs === "number" && expiresInMs >= 0 ? Math.min(pauseMs, expiresInMs + 1) : pauseMs);
+          if (deadline.timedOut) return HANDLER_TIMEOUT;
+        }
+      } catch (error) {
+        report(error);
+        return RECEIVER_FAILED;
+      }
     },
   };
 }

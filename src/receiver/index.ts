@@ -10,7 +10,8 @@ export {
   type ReceiverOptions,
   type WebhookReceiver,
 } from "./core.js";
-export { memoryDedupeStore, type DedupeStore, type MemoryDedupeStoreOptions } from "./dedupe.js";
+export type { ClaimOptions, ClaimOutcome, DedupeStore } from "./dedupe.js";
+export { memoryDedupeStore, type MemoryDedupeStore, type MemoryDedupeStoreOptions } from "./stores/memory.js";
 export type { Deviation } from "./deviations.js";
 export { createLambdaHandler, type LambdaHttpEvent, type LambdaHttpResult } from "./lambda.js";
 export { createNodeHandler, type NodeRequestLike, type NodeResponseLike } from "./node.js";

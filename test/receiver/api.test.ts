@@ -44,41 +44,12 @@ describe("createWebhookReceiver options", () => {
     [{ maxBytes: 0 }, /`maxBytes` must be a positive integer/],
     [{ handlerTimeoutMs: -1 }, /`handlerTimeoutMs`/],
     [{ bodyTimeoutMs: 2 ** 31 }, /`bodyTimeoutMs` must be a positive integer of at most/],
-    [{ dedupe: { claim: () => true } }, /`dedupe` must be a store with claim\(key, ttlMs\) and release\(key\)/],
+    [{ dedupe: { claim: () => true, release: () => undefined } }, /`dedupe` must be a store with claim\(id, \{ leaseMs, ttlMs \}\), complete\(id, token, \{ ttlMs \}\) and release\(id, token\)/],
+    [{ dedupeLeaseMs: 0 }, /`dedupeLeaseMs` must be a positive integer/],
+    [{ handlerTimeoutMs: 5000, dedupeLeaseMs: 5000 }, /`dedupeLeaseMs` must exceed `handlerTimeoutMs`/],
     [{ onError: "log" }, /`onError` must be a function/],
   ])("refuses %j", (options, message) => {
     expect(() => createWebhookReceiver(options as never)).toThrow(message);
-  });
-});
-
-describe("memoryDedupeStore", () => {
-  afterEach(() => vi.useRealTimers());
-
-  it("claims a key once until its ttl (capped by the store's) runs out, and again after release", () => {
-    vi.useFakeTimers();
-    const store = memoryDedupeStore({ ttlMs: 1000 });
-    expect([store.claim("a", 60_000), store.claim("a", 60_000)]).toEqual([true, false]);
-    vi.advanceTimersByTime(1001);
-    expect(store.claim("a", 60_000)).toBe(true);
-    store.release("a");
-    expect(store.claim("a", 60_000)).toBe(true);
-  });
-
-  it("keeps at most maxKeys keys, forgetting the oldest first", () => {
-    const store = memoryDedupeStore({ maxKeys: 3 });
-    for (const key of ["a", "b", "c", "d"]) expect(store.claim(key, 60_000)).toBe(true);
-    expect(["b", "c", "d"].map((key) => store.claim(key, 60_000))).toEqual([false, false, false]);
-    expect(store.claim("a", 60_000)).toBe(true);
-  });
-
-  it("treats prototype names as plain keys", () => {
-    const store = memoryDedupeStore();
-    for (const key of ["__proto__", "constructor", "toString"]) expect([store.claim(key, 1000), store.claim(key, 1000)]).toEqual([true, false]);
-  });
-
-  it("refuses bounds that are not positive integers", () => {
-    expect(() => memoryDedupeStore({ maxKeys: 0 })).toThrow(/`maxKeys`/);
-    expect(() => memoryDedupeStore({ ttlMs: Number.NaN })).toThrow(/`ttlMs`/);
   });
 });
 

@@ -1,0 +1,67 @@
+// The dedupe store of one process: the same leased, owned claims as the Redis and PostgreSQL
+// stores, in a Map bounded in time and size.
+import type { ClaimOptions, ClaimOutcome, DedupeStore } from "../dedupe.js";
+
+export interface MemoryDedupeStoreOptions {
+  /** The longest a record is kept, whatever the receiver asks for. Default 24 hours. */
+  ttlMs?: number;
+  /** The most records kept; past it the oldest are forgotten first. Default 100,000 (a few MB). */
+  maxKeys?: number;
+}
+
+/** A DedupeStore whose every call answers at once. */
+export interface MemoryDedupeStore extends DedupeStore {
+  claim(id: string, options: ClaimOptions): ClaimOutcome;
+  complete(id: string, token: string, options: { readonly ttlMs: number }): boolean;
+  release(id: string, token: string): void;
+}
+
+const positiveInteger = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+
+/** A random token no other claim holds. */
+export const newClaimToken = (): string => globalThis.crypto.randomUUID();
+
+const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
+
+/**
+ * A dedupe store in this process's memory, bounded in time and size. Fine for a single receiver
+ * instance; several instances need a shared store (`socotra-webhooks-contract/redis` or `/postgres`).
+ */
+export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
+  const { ttlMs: maxTtlMs = 24 * 60 * 60 * 1000, maxKeys = 100_000 } = options;
+  if (!positiveInteger(maxTtlMs)) throw new TypeError("memoryDedupeStore: `ttlMs` must be a positive integer");
+  if (!positiveInteger(maxKeys)) throw new TypeError("memoryDedupeStore: `maxKeys` must be a positive integer");
+  // token null: completed. Insertion order is expiry order only when every ttl is the same, so
+  // expiries are also checked on lookup; the Map's order decides which record goes first when full.
+  const records = new Map<string, { token: string | null; expiresAt: number }>();
+
+  function put(id: string, token: string | null, ms: number, now: number): void {
+    records.delete(id);
+    for (const [oldest, record] of records) {
+      if (records.size < maxKeys && record.expiresAt > now) break;
+      records.delete(oldest);
+    }
+    records.set(id, { token, expiresAt: now + Math.min(ms, maxTtlMs) });
+  }
+
+  return {
+    claim(id, { leaseMs }) {
+      const now = Date.now();
+      const record = records.get(id);
+      if (record !== undefined && record.expiresAt > now) return record.token === null ? COMPLETED : { state: "in-progress", expiresInMs: record.expiresAt - now };
+      const token = newClaimToken();
+      put(id, token, leaseMs, now);
+      return { state: "claimed", token };
+    },
+    complete(id, token, { ttlMs }) {
+      const now = Date.now();
+      const record = records.get(id);
+      if (record !== undefined && record.expiresAt > now && record.token !== token) return false;
+      put(id, null, ttlMs, now);
+      return true;
+    },
+    release(id, token) {
+      if (records.get(id)?.token === token) records.delete(id);
+    },
+  };
+}
