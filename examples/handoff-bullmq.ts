@@ -13,7 +13,13 @@ import { createWebhookReceiver, type WebhookPayload } from "../src/index.js";
 export const jobIdOf = (eventId: string) => `event-${encodeURIComponent(eventId)}`;
 
 export function handOffWithBullMQ(redisUrl: string, work: (event: WebhookPayload) => Promise<void>) {
-  const connection = () => createNodeRedisClient(createClient({ url: redisUrl }));
+  // BullMQ does not close a client it was given: close() below ends each one it was handed.
+  const clients: ReturnType<typeof createClient>[] = [];
+  const connection = () => {
+    const client = createClient({ url: redisUrl });
+    clients.push(client);
+    return createNodeRedisClient(client);
+  };
   const queue = new Queue<WebhookPayload>("socotra-events", { connection: connection() });
   const receiver = createWebhookReceiver().on("*", async (event) => {
     await queue.add(event.type, event, {
@@ -32,6 +38,7 @@ export function handOffWithBullMQ(redisUrl: string, work: (event: WebhookPayload
     async close() {
       await worker.close();
       await queue.close();
+      await Promise.all(clients.map((client) => (client.isOpen ? client.close() : undefined)));
     },
   };
 }
