@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { resolve } from "node:path";
 import { createWebhooksClient, type WebhooksClient } from "../client.js";
 import { WebhooksContractError } from "../errors.js";
+import { describeDeviations, type ContractDeviation } from "../client/deviations.js";
 import { printable, terminalSafe } from "./text.js";
 
 export const DEFAULT_BASE_URL = "https://api.sandbox.socotra.com";
@@ -127,6 +128,16 @@ export class Context {
 
   err(text: string): void {
     this.stderr.write(terminalSafe(this.redact(text)));
+  }
+
+  /**
+   * Tells the operator, on stderr (machine output stays as the platform sent it), what an answer
+   * carried that the contract does not list yet: read and acted on, never refused.
+   */
+  noteDeviations(what: string, deviations: readonly ContractDeviation[]): void {
+    if (deviations.length === 0) return;
+    const { count, text } = describeDeviations(deviations);
+    this.err(`note: ${what}: ${count} value(s) carry ${printable(text)}; read as sent (the platform may be newer than this contract)\n`);
   }
 
   /**

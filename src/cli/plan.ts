@@ -59,9 +59,10 @@ function diff(held: Json, wanted: Json, prefix = ""): FieldChange[] {
 }
 
 async function current(client: WebhooksClient, ctx: Context, name: string): Promise<WebhookResponse | undefined> {
-  const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
+  const { data, response, deviations } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
   if (response.status === 404) return undefined;
   if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`);
+  ctx.noteDeviations(`the webhook ${printable(name)}`, deviations);
   return data;
 }
 

@@ -65,8 +65,9 @@ async function definitionYaml(definition: unknown): Promise<string> {
 export function webhookCommands(ctx: Context): Command[] {
   const list = withConnection(new Command("list").description("list the tenant's webhooks")).action(async (options: ConnectionOptions) => {
     const { client } = await ctx.client(options);
-    const { data, response } = await client.GET("/webhooks", { signal: ctx.signal });
+    const { data, response, deviations } = await client.GET("/webhooks", { signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, "listing the webhooks");
+    ctx.noteDeviations("the webhooks", deviations);
     if (data === null || typeof data !== "object" || !Array.isArray(data.webhooks)) throw brokenAnswer("listing the webhooks");
     if (options.json) return ctx.out(`${JSON.stringify(data, null, 2)}\n`);
     if (data.webhooks.length === 0) return ctx.out("No webhooks.\n");
@@ -94,8 +95,9 @@ export function webhookCommands(ctx: Context): Command[] {
   ).action(async (name: string, options: ConnectionOptions & { definition?: boolean }) => {
     checkPathArgument("getWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
-    const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
+    const { data, response, deviations } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`, name);
+    ctx.noteDeviations(`the webhook ${printable(name)}`, deviations);
     if (data === null || typeof data !== "object" || Array.isArray(data)) throw brokenAnswer(`reading ${printable(name)}`);
     if (options.definition) {
       const definition = toWebhookRequest(data);
