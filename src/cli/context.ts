@@ -19,6 +19,8 @@ export interface OutputStream {
   isTTY?: boolean;
   columns?: number;
   once?(event: "drain", listener: () => void): unknown;
+  /** True once the reader has left (a closed pipe): output ends there, the run goes on. */
+  readonly closed?: boolean;
 }
 
 /** A stream the CLI reads a confirmation from. */

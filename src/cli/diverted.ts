@@ -130,6 +130,8 @@ function listCommand(ctx: Context): Command {
     if (!options.json && !options.jsonl) await ctx.out(`${"TRANSACTION".padEnd(38)}${"EVENT TYPE".padEnd(30)}${"TIME".padEnd(26)}EVENT ID\n`);
     for await (const event of listEvents(client, name, deviations)) {
       if (ctx.signal.aborted) throw new CliError("interrupted", 130);
+      // The reader left (`| head`): nothing more to show, and a listing changes nothing.
+      if (ctx.stdout.closed === true) return;
       if (!selects(selection, event)) continue;
       listed += 1;
       transactions.set(event.transactionId, (transactions.get(event.transactionId) ?? 0) + 1);

@@ -316,4 +316,31 @@ describe("the bins and their readers", () => {
       await running.stop();
     }
   });
+
+  it("a closed pipe (`2>&1 | head -1`) ends a bulk resend's output, never its bookkeeping: every transaction resent and recorded, the lock released", async () => {
+    const running = await startSimulator({
+      tokens: [TOKEN],
+      integrations: { svc: "http://receiver.test/" },
+      assume: { retryDelayMs: 0 },
+      fetch: () => Promise.resolve(new Response(null, { status: 500 })),
+    });
+    try {
+      const env = { PATH: process.env.PATH, SOCOTRA_TOKEN: TOKEN, SOCOTRA_BASE_URL: running.url };
+      const body = { name: "w", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } };
+      await writeFile(join(dir.path, "w.json"), JSON.stringify(body));
+      expect((await cli(["apply", "w.json"], { env, cwd: dir.path })).code).toBe(0);
+      for (let index = 0; index < 400; index += 1) await running.simulator.emit("policy.issue", { transactionId: `tx-${index}` });
+      const script = '{ node "$0" diverted resend w --all 2>&1; echo "status $?" >&3; } 3>&2 | head -1';
+      const { stdout, stderr } = await promisify(execFile)("sh", ["-c", script, bin], { env, cwd: dir.path });
+      expect(stdout).toMatch(/^Resending 400 transaction\(s\) of w/);
+      expect(stderr).toBe("status 0\n");
+      const { readFile, readdir } = await import("node:fs/promises");
+      const records = (await readFile(join(dir.path, ".socotra-webhooks-ledger.jsonl"), "utf8")).trimEnd().split("\n").map((line) => JSON.parse(line) as { state: string });
+      expect(records.filter((record) => record.state === "resent")).toHaveLength(400);
+      expect(records.filter((record) => record.state === "sending")).toHaveLength(400);
+      expect((await readdir(dir.path)).filter((file) => file.includes(".lock"))).toEqual([]);
+    } finally {
+      await running.stop();
+    }
+  });
 });
