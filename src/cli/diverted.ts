@@ -13,6 +13,7 @@ import { CliError, type ConnectionOptions, type Context, describeError, describe
 import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
 import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
 import { createProgress } from "./progress.js";
+import { quotedArgument } from "./text.js";
 import { classifyAnswer } from "./outcomes.js";
 import { report, type Result, UNKNOWN_SKIPPED } from "./report.js";
 import { eventTime, parseSelection, selects, type Selection, type SelectionOptions } from "./selection.js";
@@ -136,11 +137,11 @@ function listCommand(ctx: Context): Command {
       listed += 1;
       transactions.set(event.transactionId, (transactions.get(event.transactionId) ?? 0) + 1);
       if (options.json) events.push(event);
-      else if (options.jsonl) await ctx.out(`${JSON.stringify(event)}\n`);
+      else if (options.jsonl) await ctx.json(event);
       else await ctx.out(`${printable(event.transactionId).padEnd(37)} ${printable(String(event.eventType)).padEnd(29)} ${printable(isoTime(event)).padEnd(25)} ${printable(String(event.eventId))}\n`);
     }
     ctx.noteDeviations(`the diverted events of ${printable(name)}`, deviations);
-    if (options.json) return ctx.out(`${JSON.stringify({ webhookName: name, events }, null, 2)}\n`);
+    if (options.json) return ctx.json({ webhookName: name, events }, 2);
     if (options.jsonl) return;
     const shared = [...transactions.values()].filter((count) => count > 1).length;
     await ctx.out(`\n${listed} diverted event(s) in ${transactions.size} transaction(s)${shared > 0 ? `; ${shared} transaction id(s) name several events` : ""}\n`);
@@ -209,7 +210,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
 
   return command.action(async (name: string, transactionIds: string[], options: BulkCommandOptions) => {
     checkPathArgument(op.operationId, "name", name, "the webhook name");
-    for (const id of transactionIds) checkPathArgument(op.operationId, "transactionId", id, `the transaction id ${printable(id.slice(0, 60))}`);
+    for (const id of transactionIds) checkPathArgument(op.operationId, "transactionId", id, `the transaction id ${quotedArgument(id)}`);
     const selection = parseSelection(options, transactionIds, true);
     const ledgerPath = ctx.path(options.ledger ?? DEFAULT_LEDGER);
     const ledgerShown = options.ledger ?? DEFAULT_LEDGER;

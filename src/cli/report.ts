@@ -46,7 +46,7 @@ export async function report(ctx: Context, { action, name, dryRun, interrupted, 
     notAttempted: count("not-attempted"),
   };
   if (json) {
-    await ctx.out(`${JSON.stringify({ webhook: name, action, dryRun, interrupted, stopped, summary, results }, null, 2)}\n`);
+    await ctx.json({ webhook: name, action, dryRun, interrupted, stopped, summary, results }, 2);
     return;
   }
   if (dryRun) {
