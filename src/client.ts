@@ -89,7 +89,8 @@ const DELTA_SECONDS = /^\d{1,10}$/;
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
- * The wait a `Retry-After` header asks for: whole seconds, or an HTTP date (IMF-fixdate).
+ * The wait a `Retry-After` header asks for: whole seconds, or an HTTP date (IMF-fixdate), the one
+ * place a wall clock is read (a date is wall-clock time); the wait itself runs on a timer.
  * Undefined when absent or anything else (negative, a list, garbage): the caller backs off instead.
  */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {

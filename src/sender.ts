@@ -1,6 +1,7 @@
 // Sends contract-valid sample deliveries to a receiver under development, the way `stripe trigger`
 // does for Stripe receivers: built from the spec's examples, varied per event type, each built
 // as it is sent so that a long run holds only what is in flight.
+import { monotonicNow } from "./clock.js";
 import { networkCause } from "./network-cause.js";
 import { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
@@ -269,7 +270,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   async function send(sequence: number) {
     const type = types[sequence % types.length]!;
     const { id, body } = build(type, sequence);
-    const started = performance.now();
+    const started = monotonicNow();
     const sent: SentDelivery = { type, id, status: null, ms: 0 };
     // Deliveries starting together share one controller and timer: a signal per delivery costs more than the rest of the sender.
     const deadline = deadlines.shared();
@@ -282,7 +283,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
     } finally {
       deadline.end();
     }
-    sent.ms = performance.now() - started;
+    sent.ms = monotonicNow() - started;
     latency.add(sent.ms);
     if (sent.status === null || sent.status < 200 || sent.status > 299) failures += 1;
     if (deliveries.length < keepDeliveries) deliveries.push(sent);

@@ -14,6 +14,7 @@ import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
 import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
 import { createProgress } from "./progress.js";
 import { quotedArgument } from "./text.js";
+import { monotonicNow } from "../clock.js";
 import { classifyAnswer } from "./outcomes.js";
 import { report, type Result, UNKNOWN_SKIPPED } from "./report.js";
 import { eventTime, parseSelection, selects, type Selection, type SelectionOptions } from "./selection.js";
@@ -282,7 +283,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       const onInterrupt = () => stop.abort();
       ctx.signal.addEventListener("abort", onInterrupt, { once: true });
       if (ctx.signal.aborted) stop.abort();
-      const started = Date.now();
+      const started = monotonicNow();
       if (toAct.length > 0) {
         if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${printable(name)}?`, options.yes);
         ctx.err(
@@ -310,7 +311,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       }
       ctx.signal.removeEventListener("abort", onInterrupt);
       if (stopReason !== undefined) ctx.err(`${stopReason}\n`);
-      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (Date.now() - started) / 1000, json: options.json === true });
+      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (monotonicNow() - started) / 1000, json: options.json === true });
       const failed = stopReason !== undefined || [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
       if (interrupted) throw new CliError("", 130);
       if (failed) throw new CliError("", 1);
