@@ -19,7 +19,7 @@ export interface Result {
 export const UNKNOWN_SKIPPED = "outcome of an earlier resend unknown (ledger): check the receiver, then --retry-unknown";
 /** What the operator checks before resending a transaction whose outcome is unknown. */
 const UNKNOWN_CHECK =
-  "the platform may have acted on these (a gateway timing out does not undo a resend): check whether the receiver got each transaction's events (its logs, or the event ids in `diverted list --jsonl`) and whether it is still diverted, then resend only those with --retry-unknown";
+  "the platform may have acted on these, as a gateway timing out does not undo a resend: check whether the receiver got each transaction's events, in its logs or by the event ids of `diverted list --jsonl`, then resend only the ones it did not get with --retry-unknown; see docs/resend-outcomes.md";
 
 export interface Report {
   action: "resend" | "delete";
