@@ -322,7 +322,7 @@ export const SCHEMA_FIELDS = deepFreeze({
     "mode": "FailureHandlingMode"
   },
   "EventStreamWebhookSuspendedData": {
-    "event": "ObservedEventType",
+    "event": "WebhookEventType",
     "integrationName": null,
     "webhookName": null
   },

@@ -1446,14 +1446,9 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.event !== void 0) {
-      if (!validate25(data.event, { instancePath: instancePath + "/event", parentData: data, parentDataProperty: "event", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.integrationName !== void 0) {
-      if (typeof data.integrationName !== "string") {
-        const err3 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      let data0 = data.event;
+      if (typeof data0 !== "string") {
+        const err3 = { instancePath: instancePath + "/event", schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1461,10 +1456,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.webhookName !== void 0) {
-      if (typeof data.webhookName !== "string") {
-        const err4 = { instancePath: instancePath + "/webhookName", schemaPath: "#/properties/webhookName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      if (!(data0 === "cancellation.create" || data0 === "cancellation.update" || data0 === "cancellation.rescind" || data0 === "cancellation.issue" || data0 === "cancellation.effective" || data0 === "claim.close" || data0 === "claim.create" || data0 === "claim.discard" || data0 === "claim.open" || data0 === "claim.update" || data0 === "policy.gracePeriod" || data0 === "policy.gracePeriod.update" || data0 === "invoice.issue" || data0 === "invoice.invalidate" || data0 === "invoice.pastDue" || data0 === "invoice.writtenOff" || data0 === "payment.pay" || data0 === "policy.cancel" || data0 === "policy.create" || data0 === "policy.discard" || data0 === "policy.endorse" || data0 === "policy.finalize" || data0 === "policy.issue" || data0 === "policy.lapse" || data0 === "policy.reinstatement.close" || data0 === "policy.reinstatement.invoice" || data0 === "policy.reinstatement.issue" || data0 === "policy.reinstatement.open" || data0 === "policy.renew" || data0 === "policy.update" || data0 === "policy.upgrade" || data0 === "subClaim.open" || data0 === "subClaim.update" || data0 === "subClaim.close" || data0 === "subClaim.reopen" || data0 === "subClaim.updateReserve" || data0 === "policy.end.reminder" || data0 === "subClaim.createPayable" || data0 === "subClaim.reversePayable" || data0 === "endorsement.create" || data0 === "endorsement.update" || data0 === "endorsement.quote" || data0 === "endorsement.accept" || data0 === "endorsement.issue" || data0 === "endorsement.invalidate" || data0 === "endorsement.discard" || data0 === "endorsement.effective" || data0 === "reinstatement.accept" || data0 === "reinstatement.create" || data0 === "reinstatement.issue" || data0 === "reinstatement.invalidate" || data0 === "reinstatement.deadlineReached" || data0 === "reinstatement.effective" || data0 === "renewal.create" || data0 === "renewal.update" || data0 === "renewal.quote" || data0 === "renewal.accept" || data0 === "renewal.issue" || data0 === "renewal.invalidate" || data0 === "renewal.discard" || data0 === "renewal.effective" || data0 === "policy.effective" || data0 === "policy.end" || data0 === "policy.quote.create" || data0 === "policy.quote.discard" || data0 === "policy.quote.update" || data0 === "policy.quote.quoted" || data0 === "policy.quote.accept" || data0 === "policy.quote.declined" || data0 === "policy.quote.invalidate" || data0 === "premiumReport.create" || data0 === "premiumReport.update" || data0 === "premiumReport.issue" || data0 === "premiumReport.discard" || data0 === "premiumReport.reverse" || data0 === "premiumReport.replace" || data0 === "premiumReport.effective" || data0 === "premiumReport.pay" || data0 === "login.success" || data0 === "login.failure" || data0 === "policyholder.create" || data0 === "policyholder.update" || data0 === "payment.reverse" || data0 === "payment.update" || data0 === "payment.ready" || data0 === "payment.discard" || data0 === "payment.return" || data0 === "payment.decline" || data0 === "payment.draft" || data0 === "policy.gracePeriod.satisfied" || data0 === "disbursement.issue" || data0 === "disbursement.create" || data0 === "disbursement.update" || data0 === "catchUp.issue" || data0 === "catchUp.writtenOff" || data0 === "catchUp.pay" || data0 === "catchUp.pay.reverse" || data0 === "catchUp.invalidate" || data0 === "catchUp.pastDue" || data0 === "cash.transfer")) {
+        const err4 = { instancePath: instancePath + "/event", schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -1473,12 +1466,34 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.integrationName !== void 0) {
+      if (typeof data.integrationName !== "string") {
+        const err5 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.webhookName !== void 0) {
+      if (typeof data.webhookName !== "string") {
+        const err6 = { instancePath: instancePath + "/webhookName", schemaPath: "#/properties/webhookName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err5];
+      vErrors = [err7];
     } else {
-      vErrors.push(err5);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -1486,11 +1501,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate35.evaluated = { "props": { "event": true, "integrationName": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookDivertedEventsResponse = validate37;
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var validateWebhookDivertedEventsResponse = validate36;
+function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate38.evaluated;
+  const evaluated0 = validate37.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1626,14 +1641,14 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate38.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-validate38.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate37.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate36.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1664,8 +1679,8 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data0)) {
         const len0 = data0.length;
         for (let i0 = 0; i0 < len0; i0++) {
-          if (!validate38(data0[i0], { instancePath: instancePath + "/events/" + i0, parentData: data0, parentDataProperty: i0, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+          if (!validate37(data0[i0], { instancePath: instancePath + "/events/" + i0, parentData: data0, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
             errors = vErrors.length;
           }
         }
@@ -1699,15 +1714,15 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-validate37.evaluated = { "props": { "events": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookDivertedEventResponse = validate41;
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate36.evaluated = { "props": { "events": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
+var validateWebhookDivertedEventResponse = validate40;
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate40.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1843,15 +1858,15 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-validate41.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
-var validateEventStreamData = validate43;
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate40.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
+var validateEventStreamData = validate42;
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate43.evaluated;
+  const evaluated0 = validate42.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1868,15 +1883,15 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate43.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-validate43.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookEventType = validate44;
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate42.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var validateWebhookEventType = validate43;
+function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate44.evaluated;
+  const evaluated0 = validate43.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1901,15 +1916,15 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate44.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-validate44.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateObservedEventType = validate45;
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate43.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateObservedEventType = validate44;
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate45.evaluated;
+  const evaluated0 = validate44.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1979,15 +1994,15 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate45.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
-validate45.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateTimestamp = validate46;
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate44.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateTimestamp = validate45;
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate46.evaluated;
+  const evaluated0 = validate45.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2013,15 +2028,15 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate46.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-validate46.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateRetryStrategy = validate47;
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate45.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateRetryStrategy = validate46;
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate47.evaluated;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2046,15 +2061,15 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate47.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate47.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateFailureHandlingMode = validate48;
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate46.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateFailureHandlingMode = validate47;
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate48.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2079,15 +2094,15 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate48.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-validate48.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateApiError = validate49;
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate47.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateApiError = validate48;
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate49.evaluated;
+  const evaluated0 = validate48.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2104,10 +2119,10 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate49.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-validate49.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate48.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 export {
   validateApiError,
   validateEventStreamData,
