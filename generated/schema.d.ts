@@ -260,7 +260,7 @@ export interface components {
          *     }
          */
         WebhookRequest: {
-            /** @description The webhook's unique name: it identifies the webhook in every other operation. 1 to 1024 characters is this contract's generous bound, not a documented one. *Assumption (not documented), this contract's own rule:* a name is not `.` or `..` (the pattern), because no URL path can address such a webhook afterwards (URL parsers remove dot segments), so it could never be read, deleted or unsuspended; whether the platform refuses them is not documented. */
+            /** @description The webhook's unique name: it identifies the webhook in every other operation. 1 to 1024 characters is this contract's generous bound, not a documented one. *Assumption (not documented):* a name is not `.` or `..` (the pattern), this contract's own rule: no URL path can address such a webhook afterwards (URL parsers remove dot segments), so it could never be read, deleted or unsuspended. Whether the platform refuses them is not documented. */
             name: string;
             /** @description The name of an External Service Integration; 1 to 1024 characters (a generous bound of this contract). *Assumption (not documented):* the integration that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
@@ -562,6 +562,8 @@ export interface components {
         /**
          * ObservedEventType
          * @description An event type as the platform's answers carry it (`events` of a webhook as read, `eventType` of a diverted event): one of WebhookEventType's 100 values, or a type this contract does not list yet. *Assumption (not documented):* the platform adds event types over time, so a reader of its answers must not refuse one it does not know: it reports it as a deviation (this package's readers name and count it) and goes on. Requests stay strict: `WebhookRequest.events` takes WebhookEventType's values only.
+         * @example policy.issue
+         * @example policy.brandNewType
          */
         ObservedEventType: components["schemas"]["WebhookEventType"] | (string & {});
         /**
