@@ -137,8 +137,12 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
           errors.push(`${where}: must be a webhook definition (an object with at least a name), or a list of them`);
           return;
         }
+        // `.` and `..` break the schema's pattern and the client's path rule: said once, in the client's words (why it matters).
+        const name = (value as { name?: unknown }).name;
+        const nameProblem = typeof name === "string" ? pathParameterProblem("getWebhook", "name", name) : undefined;
+        if (nameProblem !== undefined) errors.push(`${where}: field /name ${nameProblem}`);
         // A field's path is the file's own keys: shown escaped and cut short.
-        for (const issue of error.issues) errors.push(`${where}: field ${printable(issue.path.slice(0, 200)) || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`);
+        for (const issue of error.issues) if (nameProblem === undefined || issue.path !== "/name") errors.push(`${where}: field ${printable(issue.path.slice(0, 200)) || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`);
       }
     });
   }

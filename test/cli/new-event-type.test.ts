@@ -83,5 +83,6 @@ it("requests stay strict: a webhook definition with an unknown event type, or na
   await writeFile(`${dir.path}/dots.yaml`, "- name: '.'\n- name: '..'\n");
   const plan = await cli(["plan", "dots.yaml"], { fetch: fakePlatform().fetch, cwd: dir.path });
   expect(plan.code).toBe(2);
-  expect(plan.stderr).toMatch(/webhook \.: field \/name must match pattern .*\(rule: pattern\)/);
+  expect(plan.stderr).toMatch(/webhook \.: field \/name is a dot segment .*\(rule: dot-segment\)/);
+  expect(plan.stderr).not.toMatch(/rule: pattern/);
 });
