@@ -56,7 +56,8 @@ export function describeDeviations(deviations: readonly ContractDeviation[]): { 
   const types = new Map<string, number>();
   for (const deviation of deviations) types.set(deviation.eventType, (types.get(deviation.eventType) ?? 0) + 1);
   const sorted = [...types].sort((a, b) => b[1] - a[1]);
-  const shown = sorted.slice(0, 10).map(([type, count]) => `${type} ×${count}`).join(", ");
+  // The platform's strings, so bounded: ten types at most, each cut at 100 characters.
+  const shown = sorted.slice(0, 10).map(([type, count]) => `${type.length > 100 ? `${type.slice(0, 100)}…` : type} ×${count}`).join(", ");
   const text = `${sorted.length} event type(s) the contract does not list yet: ${shown}${sorted.length > 10 ? ", ..." : ""}`;
   return { count: deviations.length, types, text };
 }
