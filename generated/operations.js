@@ -284,7 +284,7 @@ export const SCHEMA_FIELDS = deepFreeze({
   "WebhookResponse": {
     "name": null,
     "enabled": null,
-    "events": "WebhookEventType",
+    "events": "ObservedEventType",
     "failureHandling": "FailureHandlingResponse",
     "integrationName": null,
     "retryStrategy": "RetryStrategy",
@@ -331,7 +331,7 @@ export const SCHEMA_FIELDS = deepFreeze({
     "webhookName": null
   },
   "WebhookDivertedEventResponse": {
-    "eventType": "WebhookEventType",
+    "eventType": "ObservedEventType",
     "timestamp": "Timestamp",
     "data": "EventStreamData",
     "eventId": null,

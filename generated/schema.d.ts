@@ -260,7 +260,7 @@ export interface components {
          *     }
          */
         WebhookRequest: {
-            /** @description The webhook's unique name: it identifies the webhook in every other operation. 1 to 1024 characters is this contract's generous bound, not a documented one. */
+            /** @description The webhook's unique name: it identifies the webhook in every other operation. 1 to 1024 characters is this contract's generous bound, not a documented one. *Assumption (not documented):* a name is not `.` or `..` (the pattern), this contract's own rule: no URL path can address such a webhook afterwards (URL parsers remove dot segments), so it could never be read, deleted or unsuspended. Whether the platform refuses them is not documented. */
             name: string;
             /** @description The name of an External Service Integration; 1 to 1024 characters (a generous bound of this contract). *Assumption (not documented):* the integration that receives this webhook's failure and suspension alerts, inferred from the name. */
             alertIntegrationName?: string;
@@ -309,8 +309,8 @@ export interface components {
             name: string;
             /** @description *Assumption (not documented):* whether the webhook delivers events, as the name suggests. */
             enabled: boolean;
-            /** @description The event types the webhook delivers. */
-            events: components["schemas"]["WebhookEventType"][];
+            /** @description The event types the webhook delivers; a type this contract does not list yet is read, not refused (see ObservedEventType). */
+            events: components["schemas"]["ObservedEventType"][];
             failureHandling: components["schemas"]["FailureHandlingResponse"];
             /** @description The name of the External Service Integration that receives the deliveries. */
             integrationName: string;
@@ -529,8 +529,8 @@ export interface components {
          *     }
          */
         WebhookDivertedEventResponse: {
-            /** @description The event's type. */
-            eventType: components["schemas"]["WebhookEventType"];
+            /** @description The event's type; a type this contract does not list yet is read, not refused (see ObservedEventType). */
+            eventType: components["schemas"]["ObservedEventType"];
             /** @description A `timestamp`, in epoch milliseconds as a digit string. *Assumption (not documented):* when the event was raised; the reference does not say which moment it records. */
             timestamp: components["schemas"]["Timestamp"];
             data: components["schemas"]["EventStreamData"];
@@ -559,6 +559,13 @@ export interface components {
          * @enum {string}
          */
         WebhookEventType: "cancellation.create" | "cancellation.update" | "cancellation.rescind" | "cancellation.issue" | "cancellation.effective" | "claim.close" | "claim.create" | "claim.discard" | "claim.open" | "claim.update" | "policy.gracePeriod" | "policy.gracePeriod.update" | "invoice.issue" | "invoice.invalidate" | "invoice.pastDue" | "invoice.writtenOff" | "payment.pay" | "policy.cancel" | "policy.create" | "policy.discard" | "policy.endorse" | "policy.finalize" | "policy.issue" | "policy.lapse" | "policy.reinstatement.close" | "policy.reinstatement.invoice" | "policy.reinstatement.issue" | "policy.reinstatement.open" | "policy.renew" | "policy.update" | "policy.upgrade" | "subClaim.open" | "subClaim.update" | "subClaim.close" | "subClaim.reopen" | "subClaim.updateReserve" | "policy.end.reminder" | "subClaim.createPayable" | "subClaim.reversePayable" | "endorsement.create" | "endorsement.update" | "endorsement.quote" | "endorsement.accept" | "endorsement.issue" | "endorsement.invalidate" | "endorsement.discard" | "endorsement.effective" | "reinstatement.accept" | "reinstatement.create" | "reinstatement.issue" | "reinstatement.invalidate" | "reinstatement.deadlineReached" | "reinstatement.effective" | "renewal.create" | "renewal.update" | "renewal.quote" | "renewal.accept" | "renewal.issue" | "renewal.invalidate" | "renewal.discard" | "renewal.effective" | "policy.effective" | "policy.end" | "policy.quote.create" | "policy.quote.discard" | "policy.quote.update" | "policy.quote.quoted" | "policy.quote.accept" | "policy.quote.declined" | "policy.quote.invalidate" | "premiumReport.create" | "premiumReport.update" | "premiumReport.issue" | "premiumReport.discard" | "premiumReport.reverse" | "premiumReport.replace" | "premiumReport.effective" | "premiumReport.pay" | "login.success" | "login.failure" | "policyholder.create" | "policyholder.update" | "payment.reverse" | "payment.update" | "payment.ready" | "payment.discard" | "payment.return" | "payment.decline" | "payment.draft" | "policy.gracePeriod.satisfied" | "disbursement.issue" | "disbursement.create" | "disbursement.update" | "catchUp.issue" | "catchUp.writtenOff" | "catchUp.pay" | "catchUp.pay.reverse" | "catchUp.invalidate" | "catchUp.pastDue" | "cash.transfer";
+        /**
+         * ObservedEventType
+         * @description An event type as the platform's answers carry it (`events` of a webhook as read, `eventType` of a diverted event): one of WebhookEventType's 100 values, or a type this contract does not list yet. *Assumption (not documented):* the platform adds event types over time, so a reader of its answers must not refuse one it does not know: it reports it as a deviation (this package's readers name and count it) and goes on. Requests stay strict: `WebhookRequest.events` takes WebhookEventType's values only.
+         * @example policy.issue
+         * @example policy.brandNewType
+         */
+        ObservedEventType: components["schemas"]["WebhookEventType"] | (string & {});
         /**
          * Timestamp
          * @description A point in time as milliseconds since the Unix epoch, encoded as a string of digits (the platform's `timestamp` type), for example `"1589740898000"`. Not ISO 8601 and not a JSON number. The 1 to 16 digit bound is this contract's, generous.
@@ -675,6 +682,7 @@ export type WebhookDivertedEventsResponse = components['schemas']['WebhookDivert
 export type WebhookDivertedEventResponse = components['schemas']['WebhookDivertedEventResponse'];
 export type EventStreamData = components['schemas']['EventStreamData'];
 export type WebhookEventType = components['schemas']['WebhookEventType'];
+export type ObservedEventType = components['schemas']['ObservedEventType'];
 export type Timestamp = components['schemas']['Timestamp'];
 export type RetryStrategy = components['schemas']['RetryStrategy'];
 export type FailureHandlingMode = components['schemas']['FailureHandlingMode'];

@@ -40,6 +40,8 @@ export declare const validateWebhookDivertedEventResponse: ValidateFunction<comp
 export declare const validateEventStreamData: ValidateFunction<components["schemas"]["EventStreamData"]>;
 /** Validates a value against the spec's `WebhookEventType` schema. */
 export declare const validateWebhookEventType: ValidateFunction<components["schemas"]["WebhookEventType"]>;
+/** Validates a value against the spec's `ObservedEventType` schema. */
+export declare const validateObservedEventType: ValidateFunction<components["schemas"]["ObservedEventType"]>;
 /** Validates a value against the spec's `Timestamp` schema. */
 export declare const validateTimestamp: ValidateFunction<components["schemas"]["Timestamp"]>;
 /** Validates a value against the spec's `RetryStrategy` schema. */

@@ -36,11 +36,12 @@ var require_ucs2length = __commonJS({
 
 // <stdin>
 var validateWebhookRequest = validate21;
-var schema32 = { "type": "object", "title": "WebhookRequest", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 1024 }, "alertIntegrationName": { "type": "string", "minLength": 1, "maxLength": 1024 }, "displayName": { "type": "string", "maxLength": 1024 }, "enabled": { "type": "boolean" }, "events": { "type": "array", "maxItems": 500, "items": { "$ref": "#/$defs/WebhookEventType" } }, "failureHandling": { "$ref": "#/$defs/FailureHandlingRequest" }, "integrationName": { "type": "string", "minLength": 1, "maxLength": 1024 }, "resetAlertIntegrationName": { "type": "boolean" }, "retryStrategy": { "$ref": "#/$defs/RetryStrategy" } } };
+var schema32 = { "type": "object", "title": "WebhookRequest", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 1024, "pattern": "^(?!\\.\\.?$)" }, "alertIntegrationName": { "type": "string", "minLength": 1, "maxLength": 1024 }, "displayName": { "type": "string", "maxLength": 1024 }, "enabled": { "type": "boolean" }, "events": { "type": "array", "maxItems": 500, "items": { "$ref": "#/$defs/WebhookEventType" } }, "failureHandling": { "$ref": "#/$defs/FailureHandlingRequest" }, "integrationName": { "type": "string", "minLength": 1, "maxLength": 1024 }, "resetAlertIntegrationName": { "type": "boolean" }, "retryStrategy": { "$ref": "#/$defs/RetryStrategy" } } };
 var schema33 = { "type": "string", "title": "WebhookEventType", "enum": ["cancellation.create", "cancellation.update", "cancellation.rescind", "cancellation.issue", "cancellation.effective", "claim.close", "claim.create", "claim.discard", "claim.open", "claim.update", "policy.gracePeriod", "policy.gracePeriod.update", "invoice.issue", "invoice.invalidate", "invoice.pastDue", "invoice.writtenOff", "payment.pay", "policy.cancel", "policy.create", "policy.discard", "policy.endorse", "policy.finalize", "policy.issue", "policy.lapse", "policy.reinstatement.close", "policy.reinstatement.invoice", "policy.reinstatement.issue", "policy.reinstatement.open", "policy.renew", "policy.update", "policy.upgrade", "subClaim.open", "subClaim.update", "subClaim.close", "subClaim.reopen", "subClaim.updateReserve", "policy.end.reminder", "subClaim.createPayable", "subClaim.reversePayable", "endorsement.create", "endorsement.update", "endorsement.quote", "endorsement.accept", "endorsement.issue", "endorsement.invalidate", "endorsement.discard", "endorsement.effective", "reinstatement.accept", "reinstatement.create", "reinstatement.issue", "reinstatement.invalidate", "reinstatement.deadlineReached", "reinstatement.effective", "renewal.create", "renewal.update", "renewal.quote", "renewal.accept", "renewal.issue", "renewal.invalidate", "renewal.discard", "renewal.effective", "policy.effective", "policy.end", "policy.quote.create", "policy.quote.discard", "policy.quote.update", "policy.quote.quoted", "policy.quote.accept", "policy.quote.declined", "policy.quote.invalidate", "premiumReport.create", "premiumReport.update", "premiumReport.issue", "premiumReport.discard", "premiumReport.reverse", "premiumReport.replace", "premiumReport.effective", "premiumReport.pay", "login.success", "login.failure", "policyholder.create", "policyholder.update", "payment.reverse", "payment.update", "payment.ready", "payment.discard", "payment.return", "payment.decline", "payment.draft", "policy.gracePeriod.satisfied", "disbursement.issue", "disbursement.create", "disbursement.update", "catchUp.issue", "catchUp.writtenOff", "catchUp.pay", "catchUp.pay.reverse", "catchUp.invalidate", "catchUp.pastDue", "cash.transfer"] };
 var schema36 = { "type": "string", "title": "RetryStrategy", "enum": ["none", "one", "three"] };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
+var pattern4 = new RegExp("^(?!\\.\\.?$)", "u");
 var schema35 = { "type": "string", "title": "FailureHandlingMode", "enum": ["none", "divert", "suspend"] };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
@@ -215,12 +216,21 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (!pattern4.test(data0)) {
+          const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^(?!\\.\\.?$)" }, message: 'must match pattern "^(?!\\.\\.?$)"' };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err5 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err4];
+          vErrors = [err5];
         } else {
-          vErrors.push(err4);
+          vErrors.push(err5);
         }
         errors++;
       }
@@ -229,16 +239,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.alertIntegrationName;
       if (typeof data1 === "string") {
         if (func2(data1) > 1024) {
-          const err5 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        if (func2(data1) < 1) {
-          const err6 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          const err6 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -246,12 +247,21 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (func2(data1) < 1) {
+          const err7 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
       } else {
-        const err7 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err8 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err8];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err8);
         }
         errors++;
       }
@@ -260,27 +270,16 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.displayName;
       if (typeof data2 === "string") {
         if (func2(data2) > 1024) {
-          const err8 = { instancePath: instancePath + "/displayName", schemaPath: "#/properties/displayName/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
+          const err9 = { instancePath: instancePath + "/displayName", schemaPath: "#/properties/displayName/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err9];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err9);
           }
           errors++;
         }
       } else {
-        const err9 = { instancePath: instancePath + "/displayName", schemaPath: "#/properties/displayName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.enabled !== void 0) {
-      if (typeof data.enabled !== "boolean") {
-        const err10 = { instancePath: instancePath + "/enabled", schemaPath: "#/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        const err10 = { instancePath: instancePath + "/displayName", schemaPath: "#/properties/displayName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -289,15 +288,26 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.enabled !== void 0) {
+      if (typeof data.enabled !== "boolean") {
+        const err11 = { instancePath: instancePath + "/enabled", schemaPath: "#/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
     if (data.events !== void 0) {
       let data4 = data.events;
       if (Array.isArray(data4)) {
         if (data4.length > 500) {
-          const err11 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/maxItems", keyword: "maxItems", params: { limit: 500 }, message: "must NOT have more than 500 items" };
+          const err12 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/maxItems", keyword: "maxItems", params: { limit: 500 }, message: "must NOT have more than 500 items" };
           if (vErrors === null) {
-            vErrors = [err11];
+            vErrors = [err12];
           } else {
-            vErrors.push(err11);
+            vErrors.push(err12);
           }
           errors++;
         }
@@ -305,16 +315,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data5 = data4[i0];
           if (typeof data5 !== "string") {
-            const err12 = { instancePath: instancePath + "/events/" + i0, schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
-            }
-            errors++;
-          }
-          if (!(data5 === "cancellation.create" || data5 === "cancellation.update" || data5 === "cancellation.rescind" || data5 === "cancellation.issue" || data5 === "cancellation.effective" || data5 === "claim.close" || data5 === "claim.create" || data5 === "claim.discard" || data5 === "claim.open" || data5 === "claim.update" || data5 === "policy.gracePeriod" || data5 === "policy.gracePeriod.update" || data5 === "invoice.issue" || data5 === "invoice.invalidate" || data5 === "invoice.pastDue" || data5 === "invoice.writtenOff" || data5 === "payment.pay" || data5 === "policy.cancel" || data5 === "policy.create" || data5 === "policy.discard" || data5 === "policy.endorse" || data5 === "policy.finalize" || data5 === "policy.issue" || data5 === "policy.lapse" || data5 === "policy.reinstatement.close" || data5 === "policy.reinstatement.invoice" || data5 === "policy.reinstatement.issue" || data5 === "policy.reinstatement.open" || data5 === "policy.renew" || data5 === "policy.update" || data5 === "policy.upgrade" || data5 === "subClaim.open" || data5 === "subClaim.update" || data5 === "subClaim.close" || data5 === "subClaim.reopen" || data5 === "subClaim.updateReserve" || data5 === "policy.end.reminder" || data5 === "subClaim.createPayable" || data5 === "subClaim.reversePayable" || data5 === "endorsement.create" || data5 === "endorsement.update" || data5 === "endorsement.quote" || data5 === "endorsement.accept" || data5 === "endorsement.issue" || data5 === "endorsement.invalidate" || data5 === "endorsement.discard" || data5 === "endorsement.effective" || data5 === "reinstatement.accept" || data5 === "reinstatement.create" || data5 === "reinstatement.issue" || data5 === "reinstatement.invalidate" || data5 === "reinstatement.deadlineReached" || data5 === "reinstatement.effective" || data5 === "renewal.create" || data5 === "renewal.update" || data5 === "renewal.quote" || data5 === "renewal.accept" || data5 === "renewal.issue" || data5 === "renewal.invalidate" || data5 === "renewal.discard" || data5 === "renewal.effective" || data5 === "policy.effective" || data5 === "policy.end" || data5 === "policy.quote.create" || data5 === "policy.quote.discard" || data5 === "policy.quote.update" || data5 === "policy.quote.quoted" || data5 === "policy.quote.accept" || data5 === "policy.quote.declined" || data5 === "policy.quote.invalidate" || data5 === "premiumReport.create" || data5 === "premiumReport.update" || data5 === "premiumReport.issue" || data5 === "premiumReport.discard" || data5 === "premiumReport.reverse" || data5 === "premiumReport.replace" || data5 === "premiumReport.effective" || data5 === "premiumReport.pay" || data5 === "login.success" || data5 === "login.failure" || data5 === "policyholder.create" || data5 === "policyholder.update" || data5 === "payment.reverse" || data5 === "payment.update" || data5 === "payment.ready" || data5 === "payment.discard" || data5 === "payment.return" || data5 === "payment.decline" || data5 === "payment.draft" || data5 === "policy.gracePeriod.satisfied" || data5 === "disbursement.issue" || data5 === "disbursement.create" || data5 === "disbursement.update" || data5 === "catchUp.issue" || data5 === "catchUp.writtenOff" || data5 === "catchUp.pay" || data5 === "catchUp.pay.reverse" || data5 === "catchUp.invalidate" || data5 === "catchUp.pastDue" || data5 === "cash.transfer")) {
-            const err13 = { instancePath: instancePath + "/events/" + i0, schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
+            const err13 = { instancePath: instancePath + "/events/" + i0, schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -322,13 +323,22 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (!(data5 === "cancellation.create" || data5 === "cancellation.update" || data5 === "cancellation.rescind" || data5 === "cancellation.issue" || data5 === "cancellation.effective" || data5 === "claim.close" || data5 === "claim.create" || data5 === "claim.discard" || data5 === "claim.open" || data5 === "claim.update" || data5 === "policy.gracePeriod" || data5 === "policy.gracePeriod.update" || data5 === "invoice.issue" || data5 === "invoice.invalidate" || data5 === "invoice.pastDue" || data5 === "invoice.writtenOff" || data5 === "payment.pay" || data5 === "policy.cancel" || data5 === "policy.create" || data5 === "policy.discard" || data5 === "policy.endorse" || data5 === "policy.finalize" || data5 === "policy.issue" || data5 === "policy.lapse" || data5 === "policy.reinstatement.close" || data5 === "policy.reinstatement.invoice" || data5 === "policy.reinstatement.issue" || data5 === "policy.reinstatement.open" || data5 === "policy.renew" || data5 === "policy.update" || data5 === "policy.upgrade" || data5 === "subClaim.open" || data5 === "subClaim.update" || data5 === "subClaim.close" || data5 === "subClaim.reopen" || data5 === "subClaim.updateReserve" || data5 === "policy.end.reminder" || data5 === "subClaim.createPayable" || data5 === "subClaim.reversePayable" || data5 === "endorsement.create" || data5 === "endorsement.update" || data5 === "endorsement.quote" || data5 === "endorsement.accept" || data5 === "endorsement.issue" || data5 === "endorsement.invalidate" || data5 === "endorsement.discard" || data5 === "endorsement.effective" || data5 === "reinstatement.accept" || data5 === "reinstatement.create" || data5 === "reinstatement.issue" || data5 === "reinstatement.invalidate" || data5 === "reinstatement.deadlineReached" || data5 === "reinstatement.effective" || data5 === "renewal.create" || data5 === "renewal.update" || data5 === "renewal.quote" || data5 === "renewal.accept" || data5 === "renewal.issue" || data5 === "renewal.invalidate" || data5 === "renewal.discard" || data5 === "renewal.effective" || data5 === "policy.effective" || data5 === "policy.end" || data5 === "policy.quote.create" || data5 === "policy.quote.discard" || data5 === "policy.quote.update" || data5 === "policy.quote.quoted" || data5 === "policy.quote.accept" || data5 === "policy.quote.declined" || data5 === "policy.quote.invalidate" || data5 === "premiumReport.create" || data5 === "premiumReport.update" || data5 === "premiumReport.issue" || data5 === "premiumReport.discard" || data5 === "premiumReport.reverse" || data5 === "premiumReport.replace" || data5 === "premiumReport.effective" || data5 === "premiumReport.pay" || data5 === "login.success" || data5 === "login.failure" || data5 === "policyholder.create" || data5 === "policyholder.update" || data5 === "payment.reverse" || data5 === "payment.update" || data5 === "payment.ready" || data5 === "payment.discard" || data5 === "payment.return" || data5 === "payment.decline" || data5 === "payment.draft" || data5 === "policy.gracePeriod.satisfied" || data5 === "disbursement.issue" || data5 === "disbursement.create" || data5 === "disbursement.update" || data5 === "catchUp.issue" || data5 === "catchUp.writtenOff" || data5 === "catchUp.pay" || data5 === "catchUp.pay.reverse" || data5 === "catchUp.invalidate" || data5 === "catchUp.pastDue" || data5 === "cash.transfer")) {
+            const err14 = { instancePath: instancePath + "/events/" + i0, schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err15 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err15];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err15);
         }
         errors++;
       }
@@ -343,16 +353,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.integrationName;
       if (typeof data7 === "string") {
         if (func2(data7) > 1024) {
-          const err15 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-        if (func2(data7) < 1) {
-          const err16 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          const err16 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -360,19 +361,17 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err17 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
+        if (func2(data7) < 1) {
+          const err17 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.resetAlertIntegrationName !== void 0) {
-      if (typeof data.resetAlertIntegrationName !== "boolean") {
-        const err18 = { instancePath: instancePath + "/resetAlertIntegrationName", schemaPath: "#/properties/resetAlertIntegrationName/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+      } else {
+        const err18 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -381,10 +380,9 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.retryStrategy !== void 0) {
-      let data9 = data.retryStrategy;
-      if (typeof data9 !== "string") {
-        const err19 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.resetAlertIntegrationName !== void 0) {
+      if (typeof data.resetAlertIntegrationName !== "boolean") {
+        const err19 = { instancePath: instancePath + "/resetAlertIntegrationName", schemaPath: "#/properties/resetAlertIntegrationName/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -392,8 +390,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (!(data9 === "none" || data9 === "one" || data9 === "three")) {
-        const err20 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
+    }
+    if (data.retryStrategy !== void 0) {
+      let data9 = data.retryStrategy;
+      if (typeof data9 !== "string") {
+        const err20 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -401,13 +402,22 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
+      if (!(data9 === "none" || data9 === "one" || data9 === "three")) {
+        const err21 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
     }
   } else {
-    const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err22 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err21];
+      vErrors = [err22];
     } else {
-      vErrors.push(err21);
+      vErrors.push(err22);
     }
     errors++;
   }
@@ -420,6 +430,83 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate25.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (typeof data !== "string") {
+    const err0 = { instancePath, schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (!(data === "cancellation.create" || data === "cancellation.update" || data === "cancellation.rescind" || data === "cancellation.issue" || data === "cancellation.effective" || data === "claim.close" || data === "claim.create" || data === "claim.discard" || data === "claim.open" || data === "claim.update" || data === "policy.gracePeriod" || data === "policy.gracePeriod.update" || data === "invoice.issue" || data === "invoice.invalidate" || data === "invoice.pastDue" || data === "invoice.writtenOff" || data === "payment.pay" || data === "policy.cancel" || data === "policy.create" || data === "policy.discard" || data === "policy.endorse" || data === "policy.finalize" || data === "policy.issue" || data === "policy.lapse" || data === "policy.reinstatement.close" || data === "policy.reinstatement.invoice" || data === "policy.reinstatement.issue" || data === "policy.reinstatement.open" || data === "policy.renew" || data === "policy.update" || data === "policy.upgrade" || data === "subClaim.open" || data === "subClaim.update" || data === "subClaim.close" || data === "subClaim.reopen" || data === "subClaim.updateReserve" || data === "policy.end.reminder" || data === "subClaim.createPayable" || data === "subClaim.reversePayable" || data === "endorsement.create" || data === "endorsement.update" || data === "endorsement.quote" || data === "endorsement.accept" || data === "endorsement.issue" || data === "endorsement.invalidate" || data === "endorsement.discard" || data === "endorsement.effective" || data === "reinstatement.accept" || data === "reinstatement.create" || data === "reinstatement.issue" || data === "reinstatement.invalidate" || data === "reinstatement.deadlineReached" || data === "reinstatement.effective" || data === "renewal.create" || data === "renewal.update" || data === "renewal.quote" || data === "renewal.accept" || data === "renewal.issue" || data === "renewal.invalidate" || data === "renewal.discard" || data === "renewal.effective" || data === "policy.effective" || data === "policy.end" || data === "policy.quote.create" || data === "policy.quote.discard" || data === "policy.quote.update" || data === "policy.quote.quoted" || data === "policy.quote.accept" || data === "policy.quote.declined" || data === "policy.quote.invalidate" || data === "premiumReport.create" || data === "premiumReport.update" || data === "premiumReport.issue" || data === "premiumReport.discard" || data === "premiumReport.reverse" || data === "premiumReport.replace" || data === "premiumReport.effective" || data === "premiumReport.pay" || data === "login.success" || data === "login.failure" || data === "policyholder.create" || data === "policyholder.update" || data === "payment.reverse" || data === "payment.update" || data === "payment.ready" || data === "payment.discard" || data === "payment.return" || data === "payment.decline" || data === "payment.draft" || data === "policy.gracePeriod.satisfied" || data === "disbursement.issue" || data === "disbursement.create" || data === "disbursement.update" || data === "catchUp.issue" || data === "catchUp.writtenOff" || data === "catchUp.pay" || data === "catchUp.pay.reverse" || data === "catchUp.invalidate" || data === "catchUp.pastDue" || data === "cash.transfer")) {
+    const err1 = { instancePath, schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  const _errs4 = errors;
+  if (typeof data === "string") {
+    if (func2(data) < 1) {
+      const err2 = { instancePath, schemaPath: "#/anyOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  var _valid0 = _errs4 === errors;
+  valid0 = valid0 || _valid0;
+  if (!valid0) {
+    const err4 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err4];
+    } else {
+      vErrors.push(err4);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate25.errors = vErrors;
+  return errors === 0;
+}
+validate25.evaluated = { "dynamicProps": false, "dynamicItems": false };
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate27.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -520,11 +607,11 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate25.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { "props": { "actOnStatusCodes": true, "actOnTimeout": true, "mode": true }, "dynamicProps": false, "dynamicItems": false };
-var pattern4 = new RegExp("^[0-9]{1,16}$", "u");
+validate27.evaluated = { "props": { "actOnStatusCodes": true, "actOnTimeout": true, "mode": true }, "dynamicProps": false, "dynamicItems": false };
+var pattern5 = new RegExp("^[0-9]{1,16}$", "u");
 function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -626,28 +713,42 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data2)) {
         const len0 = data2.length;
         for (let i0 = 0; i0 < len0; i0++) {
-          let data3 = data2[i0];
-          if (typeof data3 !== "string") {
-            const err9 = { instancePath: instancePath + "/events/" + i0, schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-          if (!(data3 === "cancellation.create" || data3 === "cancellation.update" || data3 === "cancellation.rescind" || data3 === "cancellation.issue" || data3 === "cancellation.effective" || data3 === "claim.close" || data3 === "claim.create" || data3 === "claim.discard" || data3 === "claim.open" || data3 === "claim.update" || data3 === "policy.gracePeriod" || data3 === "policy.gracePeriod.update" || data3 === "invoice.issue" || data3 === "invoice.invalidate" || data3 === "invoice.pastDue" || data3 === "invoice.writtenOff" || data3 === "payment.pay" || data3 === "policy.cancel" || data3 === "policy.create" || data3 === "policy.discard" || data3 === "policy.endorse" || data3 === "policy.finalize" || data3 === "policy.issue" || data3 === "policy.lapse" || data3 === "policy.reinstatement.close" || data3 === "policy.reinstatement.invoice" || data3 === "policy.reinstatement.issue" || data3 === "policy.reinstatement.open" || data3 === "policy.renew" || data3 === "policy.update" || data3 === "policy.upgrade" || data3 === "subClaim.open" || data3 === "subClaim.update" || data3 === "subClaim.close" || data3 === "subClaim.reopen" || data3 === "subClaim.updateReserve" || data3 === "policy.end.reminder" || data3 === "subClaim.createPayable" || data3 === "subClaim.reversePayable" || data3 === "endorsement.create" || data3 === "endorsement.update" || data3 === "endorsement.quote" || data3 === "endorsement.accept" || data3 === "endorsement.issue" || data3 === "endorsement.invalidate" || data3 === "endorsement.discard" || data3 === "endorsement.effective" || data3 === "reinstatement.accept" || data3 === "reinstatement.create" || data3 === "reinstatement.issue" || data3 === "reinstatement.invalidate" || data3 === "reinstatement.deadlineReached" || data3 === "reinstatement.effective" || data3 === "renewal.create" || data3 === "renewal.update" || data3 === "renewal.quote" || data3 === "renewal.accept" || data3 === "renewal.issue" || data3 === "renewal.invalidate" || data3 === "renewal.discard" || data3 === "renewal.effective" || data3 === "policy.effective" || data3 === "policy.end" || data3 === "policy.quote.create" || data3 === "policy.quote.discard" || data3 === "policy.quote.update" || data3 === "policy.quote.quoted" || data3 === "policy.quote.accept" || data3 === "policy.quote.declined" || data3 === "policy.quote.invalidate" || data3 === "premiumReport.create" || data3 === "premiumReport.update" || data3 === "premiumReport.issue" || data3 === "premiumReport.discard" || data3 === "premiumReport.reverse" || data3 === "premiumReport.replace" || data3 === "premiumReport.effective" || data3 === "premiumReport.pay" || data3 === "login.success" || data3 === "login.failure" || data3 === "policyholder.create" || data3 === "policyholder.update" || data3 === "payment.reverse" || data3 === "payment.update" || data3 === "payment.ready" || data3 === "payment.discard" || data3 === "payment.return" || data3 === "payment.decline" || data3 === "payment.draft" || data3 === "policy.gracePeriod.satisfied" || data3 === "disbursement.issue" || data3 === "disbursement.create" || data3 === "disbursement.update" || data3 === "catchUp.issue" || data3 === "catchUp.writtenOff" || data3 === "catchUp.pay" || data3 === "catchUp.pay.reverse" || data3 === "catchUp.invalidate" || data3 === "catchUp.pastDue" || data3 === "cash.transfer")) {
-            const err10 = { instancePath: instancePath + "/events/" + i0, schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
-            }
-            errors++;
+          if (!validate25(data2[i0], { instancePath: instancePath + "/events/" + i0, parentData: data2, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+            errors = vErrors.length;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err9 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.failureHandling !== void 0) {
+      if (!validate27(data.failureHandling, { instancePath: instancePath + "/failureHandling", parentData: data, parentDataProperty: "failureHandling", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.integrationName !== void 0) {
+      if (typeof data.integrationName !== "string") {
+        const err10 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.retryStrategy !== void 0) {
+      let data6 = data.retryStrategy;
+      if (typeof data6 !== "string") {
+        const err11 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -655,16 +756,8 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.failureHandling !== void 0) {
-      if (!validate25(data.failureHandling, { instancePath: instancePath + "/failureHandling", parentData: data, parentDataProperty: "failureHandling", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.integrationName !== void 0) {
-      if (typeof data.integrationName !== "string") {
-        const err12 = { instancePath: instancePath + "/integrationName", schemaPath: "#/properties/integrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      if (!(data6 === "none" || data6 === "one" || data6 === "three")) {
+        const err12 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -673,10 +766,9 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.retryStrategy !== void 0) {
-      let data6 = data.retryStrategy;
-      if (typeof data6 !== "string") {
-        const err13 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.suspended !== void 0) {
+      if (typeof data.suspended !== "boolean") {
+        const err13 = { instancePath: instancePath + "/suspended", schemaPath: "#/properties/suspended/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -684,19 +776,21 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (!(data6 === "none" || data6 === "one" || data6 === "three")) {
-        const err14 = { instancePath: instancePath + "/retryStrategy", schemaPath: "#/$defs/RetryStrategy/enum", keyword: "enum", params: { allowedValues: schema36.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
     }
-    if (data.suspended !== void 0) {
-      if (typeof data.suspended !== "boolean") {
-        const err15 = { instancePath: instancePath + "/suspended", schemaPath: "#/properties/suspended/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+    if (data.suspendedTimestamp !== void 0) {
+      let data8 = data.suspendedTimestamp;
+      if (typeof data8 === "string") {
+        if (!pattern5.test(data8)) {
+          const err14 = { instancePath: instancePath + "/suspendedTimestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/suspendedTimestamp", schemaPath: "#/$defs/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -705,20 +799,20 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.suspendedTimestamp !== void 0) {
-      let data8 = data.suspendedTimestamp;
-      if (typeof data8 === "string") {
-        if (!pattern4.test(data8)) {
-          const err16 = { instancePath: instancePath + "/suspendedTimestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
+    if (data.alertIntegrationName !== void 0) {
+      if (typeof data.alertIntegrationName !== "string") {
+        const err16 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
         }
-      } else {
-        const err17 = { instancePath: instancePath + "/suspendedTimestamp", schemaPath: "#/$defs/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        errors++;
+      }
+    }
+    if (data.displayName !== void 0) {
+      if (typeof data.displayName !== "string") {
+        const err17 = { instancePath: instancePath + "/displayName", schemaPath: "#/properties/displayName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -727,34 +821,12 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.alertIntegrationName !== void 0) {
-      if (typeof data.alertIntegrationName !== "string") {
-        const err18 = { instancePath: instancePath + "/alertIntegrationName", schemaPath: "#/properties/alertIntegrationName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.displayName !== void 0) {
-      if (typeof data.displayName !== "string") {
-        const err19 = { instancePath: instancePath + "/displayName", schemaPath: "#/properties/displayName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err18 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err20];
+      vErrors = [err18];
     } else {
-      vErrors.push(err20);
+      vErrors.push(err18);
     }
     errors++;
   }
@@ -762,11 +834,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate24.evaluated = { "props": { "name": true, "enabled": true, "events": true, "failureHandling": true, "integrationName": true, "retryStrategy": true, "suspended": true, "suspendedTimestamp": true, "alertIntegrationName": true, "displayName": true }, "dynamicProps": false, "dynamicItems": false };
-var validateWebhooksResponse = validate27;
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var validateWebhooksResponse = validate29;
+function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
+  const evaluated0 = validate29.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -812,15 +884,15 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate27.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
-validate27.evaluated = { "props": { "webhooks": true }, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookPayload = validate29;
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate29.evaluated = { "props": { "webhooks": true }, "dynamicProps": false, "dynamicItems": false };
+var validateWebhookPayload = validate31;
+function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate29.evaluated;
+  const evaluated0 = validate31.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -896,7 +968,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (typeof data1 === "string") {
-        if (!pattern4.test(data1)) {
+        if (!pattern5.test(data1)) {
           const err7 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
           if (vErrors === null) {
             vErrors = [err7];
@@ -970,15 +1042,15 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate29.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-validate29.evaluated = { "props": { "id": true, "timestamp": true, "data": true, "transactionId": true, "type": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
-var validateFailureMessage = validate30;
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate31.evaluated = { "props": { "id": true, "timestamp": true, "data": true, "transactionId": true, "type": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
+var validateFailureMessage = validate32;
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate32.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1099,15 +1171,15 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { "props": { "actualStatus": true, "eventData": true, "expectedStatus": true, "url": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
-var validateFailureHandlingRequest = validate31;
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate32.evaluated = { "props": { "actualStatus": true, "eventData": true, "expectedStatus": true, "url": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
+var validateFailureHandlingRequest = validate33;
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate31.evaluated;
+  const evaluated0 = validate33.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1221,15 +1293,15 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-validate31.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var validateFailureHandlingResponse = validate32;
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate33.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var validateFailureHandlingResponse = validate34;
+function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
+  const evaluated0 = validate34.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1330,15 +1402,15 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate32.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { "props": { "actOnStatusCodes": true, "actOnTimeout": true, "mode": true }, "dynamicProps": false, "dynamicItems": false };
-var validateEventStreamWebhookSuspendedData = validate33;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate34.evaluated = { "props": { "actOnStatusCodes": true, "actOnTimeout": true, "mode": true }, "dynamicProps": false, "dynamicItems": false };
+var validateEventStreamWebhookSuspendedData = validate35;
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate35.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1425,243 +1497,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate33.errors = vErrors;
-  return errors === 0;
-}
-validate33.evaluated = { "props": { "event": true, "integrationName": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookDivertedEventsResponse = validate34;
-function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate35.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.eventType === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventType" }, message: "must have required property 'eventType'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.timestamp === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" }, message: "must have required property 'timestamp'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.data === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.eventId === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventId" }, message: "must have required property 'eventId'" };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.transactionId === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "transactionId" }, message: "must have required property 'transactionId'" };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.eventType !== void 0) {
-      let data0 = data.eventType;
-      if (typeof data0 !== "string") {
-        const err5 = { instancePath: instancePath + "/eventType", schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if (!(data0 === "cancellation.create" || data0 === "cancellation.update" || data0 === "cancellation.rescind" || data0 === "cancellation.issue" || data0 === "cancellation.effective" || data0 === "claim.close" || data0 === "claim.create" || data0 === "claim.discard" || data0 === "claim.open" || data0 === "claim.update" || data0 === "policy.gracePeriod" || data0 === "policy.gracePeriod.update" || data0 === "invoice.issue" || data0 === "invoice.invalidate" || data0 === "invoice.pastDue" || data0 === "invoice.writtenOff" || data0 === "payment.pay" || data0 === "policy.cancel" || data0 === "policy.create" || data0 === "policy.discard" || data0 === "policy.endorse" || data0 === "policy.finalize" || data0 === "policy.issue" || data0 === "policy.lapse" || data0 === "policy.reinstatement.close" || data0 === "policy.reinstatement.invoice" || data0 === "policy.reinstatement.issue" || data0 === "policy.reinstatement.open" || data0 === "policy.renew" || data0 === "policy.update" || data0 === "policy.upgrade" || data0 === "subClaim.open" || data0 === "subClaim.update" || data0 === "subClaim.close" || data0 === "subClaim.reopen" || data0 === "subClaim.updateReserve" || data0 === "policy.end.reminder" || data0 === "subClaim.createPayable" || data0 === "subClaim.reversePayable" || data0 === "endorsement.create" || data0 === "endorsement.update" || data0 === "endorsement.quote" || data0 === "endorsement.accept" || data0 === "endorsement.issue" || data0 === "endorsement.invalidate" || data0 === "endorsement.discard" || data0 === "endorsement.effective" || data0 === "reinstatement.accept" || data0 === "reinstatement.create" || data0 === "reinstatement.issue" || data0 === "reinstatement.invalidate" || data0 === "reinstatement.deadlineReached" || data0 === "reinstatement.effective" || data0 === "renewal.create" || data0 === "renewal.update" || data0 === "renewal.quote" || data0 === "renewal.accept" || data0 === "renewal.issue" || data0 === "renewal.invalidate" || data0 === "renewal.discard" || data0 === "renewal.effective" || data0 === "policy.effective" || data0 === "policy.end" || data0 === "policy.quote.create" || data0 === "policy.quote.discard" || data0 === "policy.quote.update" || data0 === "policy.quote.quoted" || data0 === "policy.quote.accept" || data0 === "policy.quote.declined" || data0 === "policy.quote.invalidate" || data0 === "premiumReport.create" || data0 === "premiumReport.update" || data0 === "premiumReport.issue" || data0 === "premiumReport.discard" || data0 === "premiumReport.reverse" || data0 === "premiumReport.replace" || data0 === "premiumReport.effective" || data0 === "premiumReport.pay" || data0 === "login.success" || data0 === "login.failure" || data0 === "policyholder.create" || data0 === "policyholder.update" || data0 === "payment.reverse" || data0 === "payment.update" || data0 === "payment.ready" || data0 === "payment.discard" || data0 === "payment.return" || data0 === "payment.decline" || data0 === "payment.draft" || data0 === "policy.gracePeriod.satisfied" || data0 === "disbursement.issue" || data0 === "disbursement.create" || data0 === "disbursement.update" || data0 === "catchUp.issue" || data0 === "catchUp.writtenOff" || data0 === "catchUp.pay" || data0 === "catchUp.pay.reverse" || data0 === "catchUp.invalidate" || data0 === "catchUp.pastDue" || data0 === "cash.transfer")) {
-        const err6 = { instancePath: instancePath + "/eventType", schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.timestamp !== void 0) {
-      let data1 = data.timestamp;
-      if (typeof data1 === "string") {
-        if (!pattern4.test(data1)) {
-          const err7 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.data !== void 0) {
-      let data2 = data.data;
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-      } else {
-        const err9 = { instancePath: instancePath + "/data", schemaPath: "#/$defs/EventStreamData/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.eventId !== void 0) {
-      if (typeof data.eventId !== "string") {
-        const err10 = { instancePath: instancePath + "/eventId", schemaPath: "#/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.transactionId !== void 0) {
-      if (typeof data.transactionId !== "string") {
-        const err11 = { instancePath: instancePath + "/transactionId", schemaPath: "#/properties/transactionId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.username !== void 0) {
-      if (typeof data.username !== "string") {
-        const err12 = { instancePath: instancePath + "/username", schemaPath: "#/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err13];
-    } else {
-      vErrors.push(err13);
-    }
-    errors++;
-  }
   validate35.errors = vErrors;
   return errors === 0;
 }
-validate35.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate34.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.events === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "events" }, message: "must have required property 'events'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.webhookName === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "webhookName" }, message: "must have required property 'webhookName'" };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.events !== void 0) {
-      let data0 = data.events;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (!validate35(data0[i0], { instancePath: instancePath + "/events/" + i0, parentData: data0, parentDataProperty: i0, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err2 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.webhookName !== void 0) {
-      if (typeof data.webhookName !== "string") {
-        const err3 = { instancePath: instancePath + "/webhookName", schemaPath: "#/properties/webhookName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate34.errors = vErrors;
-  return errors === 0;
-}
-validate34.evaluated = { "props": { "events": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookDivertedEventResponse = validate37;
+validate35.evaluated = { "props": { "event": true, "integrationName": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
+var validateWebhookDivertedEventsResponse = validate36;
 function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1719,18 +1559,25 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.eventType !== void 0) {
-      let data0 = data.eventType;
-      if (typeof data0 !== "string") {
-        const err5 = { instancePath: instancePath + "/eventType", schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
+      if (!validate25(data.eventType, { instancePath: instancePath + "/eventType", parentData: data, parentDataProperty: "eventType", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+        errors = vErrors.length;
       }
-      if (!(data0 === "cancellation.create" || data0 === "cancellation.update" || data0 === "cancellation.rescind" || data0 === "cancellation.issue" || data0 === "cancellation.effective" || data0 === "claim.close" || data0 === "claim.create" || data0 === "claim.discard" || data0 === "claim.open" || data0 === "claim.update" || data0 === "policy.gracePeriod" || data0 === "policy.gracePeriod.update" || data0 === "invoice.issue" || data0 === "invoice.invalidate" || data0 === "invoice.pastDue" || data0 === "invoice.writtenOff" || data0 === "payment.pay" || data0 === "policy.cancel" || data0 === "policy.create" || data0 === "policy.discard" || data0 === "policy.endorse" || data0 === "policy.finalize" || data0 === "policy.issue" || data0 === "policy.lapse" || data0 === "policy.reinstatement.close" || data0 === "policy.reinstatement.invoice" || data0 === "policy.reinstatement.issue" || data0 === "policy.reinstatement.open" || data0 === "policy.renew" || data0 === "policy.update" || data0 === "policy.upgrade" || data0 === "subClaim.open" || data0 === "subClaim.update" || data0 === "subClaim.close" || data0 === "subClaim.reopen" || data0 === "subClaim.updateReserve" || data0 === "policy.end.reminder" || data0 === "subClaim.createPayable" || data0 === "subClaim.reversePayable" || data0 === "endorsement.create" || data0 === "endorsement.update" || data0 === "endorsement.quote" || data0 === "endorsement.accept" || data0 === "endorsement.issue" || data0 === "endorsement.invalidate" || data0 === "endorsement.discard" || data0 === "endorsement.effective" || data0 === "reinstatement.accept" || data0 === "reinstatement.create" || data0 === "reinstatement.issue" || data0 === "reinstatement.invalidate" || data0 === "reinstatement.deadlineReached" || data0 === "reinstatement.effective" || data0 === "renewal.create" || data0 === "renewal.update" || data0 === "renewal.quote" || data0 === "renewal.accept" || data0 === "renewal.issue" || data0 === "renewal.invalidate" || data0 === "renewal.discard" || data0 === "renewal.effective" || data0 === "policy.effective" || data0 === "policy.end" || data0 === "policy.quote.create" || data0 === "policy.quote.discard" || data0 === "policy.quote.update" || data0 === "policy.quote.quoted" || data0 === "policy.quote.accept" || data0 === "policy.quote.declined" || data0 === "policy.quote.invalidate" || data0 === "premiumReport.create" || data0 === "premiumReport.update" || data0 === "premiumReport.issue" || data0 === "premiumReport.discard" || data0 === "premiumReport.reverse" || data0 === "premiumReport.replace" || data0 === "premiumReport.effective" || data0 === "premiumReport.pay" || data0 === "login.success" || data0 === "login.failure" || data0 === "policyholder.create" || data0 === "policyholder.update" || data0 === "payment.reverse" || data0 === "payment.update" || data0 === "payment.ready" || data0 === "payment.discard" || data0 === "payment.return" || data0 === "payment.decline" || data0 === "payment.draft" || data0 === "policy.gracePeriod.satisfied" || data0 === "disbursement.issue" || data0 === "disbursement.create" || data0 === "disbursement.update" || data0 === "catchUp.issue" || data0 === "catchUp.writtenOff" || data0 === "catchUp.pay" || data0 === "catchUp.pay.reverse" || data0 === "catchUp.invalidate" || data0 === "catchUp.pastDue" || data0 === "cash.transfer")) {
-        const err6 = { instancePath: instancePath + "/eventType", schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
+    }
+    if (data.timestamp !== void 0) {
+      let data1 = data.timestamp;
+      if (typeof data1 === "string") {
+        if (!pattern5.test(data1)) {
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -1739,20 +1586,22 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.timestamp !== void 0) {
-      let data1 = data.timestamp;
-      if (typeof data1 === "string") {
-        if (!pattern4.test(data1)) {
-          const err7 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
+    if (data.data !== void 0) {
+      let data2 = data.data;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
       } else {
-        const err8 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err7 = { instancePath: instancePath + "/data", schemaPath: "#/$defs/EventStreamData/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.eventId !== void 0) {
+      if (typeof data.eventId !== "string") {
+        const err8 = { instancePath: instancePath + "/eventId", schemaPath: "#/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -1761,11 +1610,9 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.data !== void 0) {
-      let data2 = data.data;
-      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-      } else {
-        const err9 = { instancePath: instancePath + "/data", schemaPath: "#/$defs/EventStreamData/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (data.transactionId !== void 0) {
+      if (typeof data.transactionId !== "string") {
+        const err9 = { instancePath: instancePath + "/transactionId", schemaPath: "#/properties/transactionId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -1774,9 +1621,9 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.eventId !== void 0) {
-      if (typeof data.eventId !== "string") {
-        const err10 = { instancePath: instancePath + "/eventId", schemaPath: "#/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.username !== void 0) {
+      if (typeof data.username !== "string") {
+        const err10 = { instancePath: instancePath + "/username", schemaPath: "#/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -1785,34 +1632,12 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.transactionId !== void 0) {
-      if (typeof data.transactionId !== "string") {
-        const err11 = { instancePath: instancePath + "/transactionId", schemaPath: "#/properties/transactionId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.username !== void 0) {
-      if (typeof data.username !== "string") {
-        const err12 = { instancePath: instancePath + "/username", schemaPath: "#/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err13];
+      vErrors = [err11];
     } else {
-      vErrors.push(err13);
+      vErrors.push(err11);
     }
     errors++;
   }
@@ -1820,11 +1645,228 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate37.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
-var validateEventStreamData = validate38;
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate38.evaluated;
+  const evaluated0 = validate36.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.events === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "events" }, message: "must have required property 'events'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.webhookName === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "webhookName" }, message: "must have required property 'webhookName'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.events !== void 0) {
+      let data0 = data.events;
+      if (Array.isArray(data0)) {
+        const len0 = data0.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (!validate37(data0[i0], { instancePath: instancePath + "/events/" + i0, parentData: data0, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err2 = { instancePath: instancePath + "/events", schemaPath: "#/properties/events/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.webhookName !== void 0) {
+      if (typeof data.webhookName !== "string") {
+        const err3 = { instancePath: instancePath + "/webhookName", schemaPath: "#/properties/webhookName/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err4 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err4];
+    } else {
+      vErrors.push(err4);
+    }
+    errors++;
+  }
+  validate36.errors = vErrors;
+  return errors === 0;
+}
+validate36.evaluated = { "props": { "events": true, "webhookName": true }, "dynamicProps": false, "dynamicItems": false };
+var validateWebhookDivertedEventResponse = validate40;
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate40.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.eventType === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventType" }, message: "must have required property 'eventType'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.timestamp === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" }, message: "must have required property 'timestamp'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.data === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.eventId === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eventId" }, message: "must have required property 'eventId'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.transactionId === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "transactionId" }, message: "must have required property 'transactionId'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.eventType !== void 0) {
+      if (!validate25(data.eventType, { instancePath: instancePath + "/eventType", parentData: data, parentDataProperty: "eventType", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.timestamp !== void 0) {
+      let data1 = data.timestamp;
+      if (typeof data1 === "string") {
+        if (!pattern5.test(data1)) {
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/timestamp", schemaPath: "#/$defs/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.data !== void 0) {
+      let data2 = data.data;
+      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+      } else {
+        const err7 = { instancePath: instancePath + "/data", schemaPath: "#/$defs/EventStreamData/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.eventId !== void 0) {
+      if (typeof data.eventId !== "string") {
+        const err8 = { instancePath: instancePath + "/eventId", schemaPath: "#/properties/eventId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.transactionId !== void 0) {
+      if (typeof data.transactionId !== "string") {
+        const err9 = { instancePath: instancePath + "/transactionId", schemaPath: "#/properties/transactionId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.username !== void 0) {
+      if (typeof data.username !== "string") {
+        const err10 = { instancePath: instancePath + "/username", schemaPath: "#/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err11];
+    } else {
+      vErrors.push(err11);
+    }
+    errors++;
+  }
+  validate40.errors = vErrors;
+  return errors === 0;
+}
+validate40.evaluated = { "props": { "eventType": true, "timestamp": true, "data": true, "eventId": true, "transactionId": true, "username": true }, "dynamicProps": false, "dynamicItems": false };
+var validateEventStreamData = validate42;
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate42.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1841,15 +1883,15 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate38.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-validate38.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var validateWebhookEventType = validate39;
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate42.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var validateWebhookEventType = validate43;
+function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate39.evaluated;
+  const evaluated0 = validate43.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1874,15 +1916,93 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate39.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-validate39.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateTimestamp = validate40;
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate43.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateObservedEventType = validate44;
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate40.evaluated;
+  const evaluated0 = validate44.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (typeof data !== "string") {
+    const err0 = { instancePath, schemaPath: "#/$defs/WebhookEventType/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (!(data === "cancellation.create" || data === "cancellation.update" || data === "cancellation.rescind" || data === "cancellation.issue" || data === "cancellation.effective" || data === "claim.close" || data === "claim.create" || data === "claim.discard" || data === "claim.open" || data === "claim.update" || data === "policy.gracePeriod" || data === "policy.gracePeriod.update" || data === "invoice.issue" || data === "invoice.invalidate" || data === "invoice.pastDue" || data === "invoice.writtenOff" || data === "payment.pay" || data === "policy.cancel" || data === "policy.create" || data === "policy.discard" || data === "policy.endorse" || data === "policy.finalize" || data === "policy.issue" || data === "policy.lapse" || data === "policy.reinstatement.close" || data === "policy.reinstatement.invoice" || data === "policy.reinstatement.issue" || data === "policy.reinstatement.open" || data === "policy.renew" || data === "policy.update" || data === "policy.upgrade" || data === "subClaim.open" || data === "subClaim.update" || data === "subClaim.close" || data === "subClaim.reopen" || data === "subClaim.updateReserve" || data === "policy.end.reminder" || data === "subClaim.createPayable" || data === "subClaim.reversePayable" || data === "endorsement.create" || data === "endorsement.update" || data === "endorsement.quote" || data === "endorsement.accept" || data === "endorsement.issue" || data === "endorsement.invalidate" || data === "endorsement.discard" || data === "endorsement.effective" || data === "reinstatement.accept" || data === "reinstatement.create" || data === "reinstatement.issue" || data === "reinstatement.invalidate" || data === "reinstatement.deadlineReached" || data === "reinstatement.effective" || data === "renewal.create" || data === "renewal.update" || data === "renewal.quote" || data === "renewal.accept" || data === "renewal.issue" || data === "renewal.invalidate" || data === "renewal.discard" || data === "renewal.effective" || data === "policy.effective" || data === "policy.end" || data === "policy.quote.create" || data === "policy.quote.discard" || data === "policy.quote.update" || data === "policy.quote.quoted" || data === "policy.quote.accept" || data === "policy.quote.declined" || data === "policy.quote.invalidate" || data === "premiumReport.create" || data === "premiumReport.update" || data === "premiumReport.issue" || data === "premiumReport.discard" || data === "premiumReport.reverse" || data === "premiumReport.replace" || data === "premiumReport.effective" || data === "premiumReport.pay" || data === "login.success" || data === "login.failure" || data === "policyholder.create" || data === "policyholder.update" || data === "payment.reverse" || data === "payment.update" || data === "payment.ready" || data === "payment.discard" || data === "payment.return" || data === "payment.decline" || data === "payment.draft" || data === "policy.gracePeriod.satisfied" || data === "disbursement.issue" || data === "disbursement.create" || data === "disbursement.update" || data === "catchUp.issue" || data === "catchUp.writtenOff" || data === "catchUp.pay" || data === "catchUp.pay.reverse" || data === "catchUp.invalidate" || data === "catchUp.pastDue" || data === "cash.transfer")) {
+    const err1 = { instancePath, schemaPath: "#/$defs/WebhookEventType/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values" };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  const _errs4 = errors;
+  if (typeof data === "string") {
+    if (func2(data) < 1) {
+      const err2 = { instancePath, schemaPath: "#/anyOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  var _valid0 = _errs4 === errors;
+  valid0 = valid0 || _valid0;
+  if (!valid0) {
+    const err4 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err4];
+    } else {
+      vErrors.push(err4);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate44.errors = vErrors;
+  return errors === 0;
+}
+validate44.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateTimestamp = validate45;
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate45.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1890,7 +2010,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (typeof data === "string") {
-    if (!pattern4.test(data)) {
+    if (!pattern5.test(data)) {
       const err0 = { instancePath, schemaPath: "#/pattern", keyword: "pattern", params: { pattern: "^[0-9]{1,16}$" }, message: 'must match pattern "^[0-9]{1,16}$"' };
       if (vErrors === null) {
         vErrors = [err0];
@@ -1908,15 +2028,15 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate40.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-validate40.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateRetryStrategy = validate41;
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate45.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateRetryStrategy = validate46;
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1941,15 +2061,15 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate41.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateFailureHandlingMode = validate42;
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate46.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateFailureHandlingMode = validate47;
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate42.evaluated;
+  const evaluated0 = validate47.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1974,15 +2094,15 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate42.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-validate42.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var validateApiError = validate43;
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate47.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var validateApiError = validate48;
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate43.evaluated;
+  const evaluated0 = validate48.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1999,10 +2119,10 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate43.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-validate43.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate48.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 export {
   validateApiError,
   validateEventStreamData,
@@ -2011,6 +2131,7 @@ export {
   validateFailureHandlingRequest,
   validateFailureHandlingResponse,
   validateFailureMessage,
+  validateObservedEventType,
   validateRetryStrategy,
   validateTimestamp,
   validateWebhookDivertedEventResponse,

@@ -1,8 +1,27 @@
 // Compiles the bundled spec to TypeScript types (openapi-typescript), and writes the runtime data
 // that code needs beside them: the event-type enum as an array, and the outbound webhooks' examples.
 import openapiTS, { astToString } from "openapi-typescript";
+import ts from "typescript";
 import { GENERATED, generatedNotice, isMain, writeOutput } from "./lib.js";
 import { bundleSpec } from "./bundle.js";
+
+/**
+ * `ObservedEventType` (WebhookEventType's values, or any string) as
+ * `components["schemas"]["WebhookEventType"] | (string & {})`: a plain `| string` would swallow the
+ * 100 names, and editors would stop completing them.
+ */
+function openEventType(_schema, metadata) {
+  if (metadata.path !== "#/components/schemas/ObservedEventType") return undefined;
+  const { factory } = ts;
+  const known = factory.createIndexedAccessTypeNode(
+    factory.createIndexedAccessTypeNode(factory.createTypeReferenceNode("components"), factory.createLiteralTypeNode(factory.createStringLiteral("schemas"))),
+    factory.createLiteralTypeNode(factory.createStringLiteral("WebhookEventType")),
+  );
+  const anyString = factory.createParenthesizedType(
+    factory.createIntersectionTypeNode([factory.createKeywordTypeNode(ts.SyntaxKind.StringKeyword), factory.createTypeLiteralNode([])]),
+  );
+  return factory.createUnionTypeNode([known, anyString]);
+}
 
 export async function writeTypes(spec, outDir = GENERATED) {
   // A deep copy: openapi-typescript annotates the document it is given.
@@ -12,6 +31,7 @@ export async function writeTypes(spec, outDir = GENERATED) {
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
     silent: true,
+    transform: openEventType,
   });
   await writeOutput(outDir, "schema.d.ts", generatedNotice("types", "//") + astToString(ast));
 }

@@ -1,4 +1,4 @@
-import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
+import createClient, { type Client, type MaybeOptionalInit, type ParseAsResponse } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksOptionError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { callInit, checkParameters, findOperation } from "./client/operations.js";
@@ -6,8 +6,10 @@ import { Deadlines } from "./client/deadlines.js";
 import { MAX_TIMER_MS } from "./client/limits.js";
 import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
+import { contractDeviations, type ContractDeviation } from "./client/deviations.js";
 
 export { contractViolations, type ContractViolation } from "./client/violations.js";
+export { contractDeviations, isKnownEventType, type ContractDeviation, type UnknownEventType } from "./client/deviations.js";
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 2. */
@@ -49,9 +51,24 @@ type PerClientOptions = { baseUrl?: never; fetch?: never; Request?: never; pathS
 type InitParam<Init> = (RequiredKeys<Init> extends undefined ? never : RequiredKeys<Init>) extends never
   ? [(Init & PerClientOptions & { [key: string]: unknown })?]
   : [Init & PerClientOptions & { [key: string]: unknown }];
-/** openapi-fetch's answer, plus what Prism's `sl-violations` header said (empty when it said nothing). */
-export type WebhooksCallResult<Operation extends Record<string | number, unknown>, Init> = FetchResponse<Operation, Init, `${string}/${string}`> & {
+type ResponsesOf<Operation> = Operation extends { responses: infer Responses } ? Responses : never;
+type JsonBody<Response> = Response extends { content: { "application/json": infer Body } } ? Body : Response extends { content?: never } ? undefined : unknown;
+type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | "2XX";
+type BodyOf<Operation, Success extends boolean> = {
+  [Status in keyof ResponsesOf<Operation>]: (Status extends SuccessStatus ? true : false) extends Success ? JsonBody<ResponsesOf<Operation>[Status]> : never;
+}[keyof ResponsesOf<Operation>];
+/**
+ * openapi-fetch's answer, with the spec's body types as they are (openapi-fetch's `Readable` would
+ * turn an open string such as `ObservedEventType`'s `string & {}` into an object type), plus what
+ * Prism's `sl-violations` header said (empty when it said nothing), and the deviations of a success
+ * body that the client accepts and reports (an event type the contract does not list yet).
+ */
+export type WebhooksCallResult<Operation extends Record<string | number, unknown>, Init> = (
+  | { data: ParseAsResponse<BodyOf<Operation, true>, Init>; error?: never; response: Response }
+  | { data?: never; error: BodyOf<Operation, false>; response: Response }
+) & {
   violations: readonly ContractViolation[];
+  deviations: readonly ContractDeviation[];
 };
 type Method<M extends Verb> = <P extends PathsWith<M>, Init extends MaybeOptionalInit<Paths[P], M>>(
   url: P,
@@ -72,7 +89,8 @@ const DELTA_SECONDS = /^\d{1,10}$/;
 const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
- * The wait a `Retry-After` header asks for: whole seconds, or an HTTP date (IMF-fixdate).
+ * The wait a `Retry-After` header asks for: whole seconds, or an HTTP date (IMF-fixdate), the one
+ * place a wall clock is read (a date is wall-clock time); the wait itself runs on a timer.
  * Undefined when absent or anything else (negative, a list, garbage): the caller backs off instead.
  */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -100,7 +118,8 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-type Result = { response: Response; data?: unknown; violations?: readonly ContractViolation[] };
+type Result = { response: Response; data?: unknown; violations?: readonly ContractViolation[]; deviations?: readonly ContractDeviation[] };
+const NO_DEVIATIONS: readonly ContractDeviation[] = Object.freeze([]);
 interface Policy {
   origin: string;
   timeoutMs: number;
@@ -155,6 +174,8 @@ async function run(method: string, path: unknown, callerInit: unknown, policy: P
     // A streamed body still arriving ends the deadline itself when it ends (see the transport).
     if (!stream || !(result.data instanceof ReadableStream)) deadline.end();
     result.violations = contractViolations(result.response);
+    // Tolerant in what it reads: a value the contract does not list yet is reported, never refused.
+    result.deviations = result.response.ok && !stream ? contractDeviations(operation.entry.responseBody, result.data) : NO_DEVIATIONS;
     if (tries >= retries || !RETRY_STATUSES.has(result.response.status)) return result;
     await wait(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(policy, tries)), userSignal);
   }

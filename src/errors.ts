@@ -1,3 +1,5 @@
+import { networkCause, type NetworkCause } from "./network-cause.js";
+
 /** Base class of every error this package throws on purpose; `instanceof` tells them apart. */
 export class WebhooksContractError extends Error {
   override name = "WebhooksContractError";
@@ -15,16 +17,23 @@ export class WebhooksTimeoutError extends WebhooksContractError {
   }
 }
 
-/** The request never got an HTTP answer (connection refused or reset, DNS failure), after any retries. */
+/**
+ * The request never got an HTTP answer (connection refused or reset, DNS or TLS failure), or lost
+ * its answer's body mid-read, after any retries. `reason` names the cause.
+ */
 export class WebhooksNetworkError extends WebhooksContractError {
   override name = "WebhooksNetworkError";
+  /** Why, with the system's code: `ECONNREFUSED (connection refused: ...)`, `ENOTFOUND (host not found (DNS))`. */
+  readonly reason: NetworkCause;
   constructor(
     readonly method: string,
     readonly url: string,
     readonly attempts: number,
     options: { cause: unknown },
   ) {
-    super(`${method} ${url} failed without an HTTP answer after ${attempts} attempt(s)`, options);
+    const reason = networkCause(options.cause);
+    super(`${method} ${url} failed without an HTTP answer after ${attempts} attempt(s): ${reason.text}`, options);
+    this.reason = reason;
   }
 }
 

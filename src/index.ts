@@ -3,11 +3,15 @@ export type * from "../generated/schema.js";
 export type { DivertedEvent, DivertedEventsPage, FailureAlert, SuspensionAlert, Webhook, WebhookDelivery, WebhookList } from "./types.js";
 export { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 export {
+  contractDeviations,
   contractViolations,
   createWebhooksClient,
+  isKnownEventType,
   retryAfterMs,
+  type ContractDeviation,
   type ContractViolation,
   type RetryOptions,
+  type UnknownEventType,
   type WebhooksCallResult,
   type WebhooksClient,
   type WebhooksClientOptions,

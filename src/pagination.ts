@@ -3,6 +3,7 @@ import type { WebhooksClient } from "./client.js";
 import { queryParameterRule } from "./client/operations.js";
 import { ContractValidationError, WebhooksApiError, WebhooksOptionError, WebhooksPaginationError } from "./errors.js";
 import { parse } from "./validation.js";
+import type { ContractDeviation } from "./client/deviations.js";
 
 export interface IterateDivertedEventsOptions {
   /** Events asked for per request (`limit`), within the spec's bounds for `limit`. Default 100. */
@@ -11,6 +12,11 @@ export interface IterateDivertedEventsOptions {
   maxPages?: number;
   /** Cancels the page request in flight and ends the iteration. */
   signal?: AbortSignal;
+  /**
+   * Called for each value the page carries that the contract does not list yet (an event type the
+   * platform added): the event is still yielded, never refused. `path` is relative to the page.
+   */
+  onDeviation?: (deviation: ContractDeviation, offset: number) => void;
 }
 
 const limitRule = queryParameterRule("listDivertedEvents", "limit");
@@ -22,7 +28,8 @@ const identity = (events: readonly WebhookDivertedEventResponse[]) => JSON.strin
 
 /**
  * Every diverted event of a webhook, fetched page by page with `limit`/`offset` until the
- * platform answers a page shorter than `pageSize`. Each page is validated against the contract.
+ * platform answers a page shorter than `pageSize`. Each page is validated against the contract;
+ * an event type the contract does not list yet is read, and reported to `onDeviation`.
  *
  * Acting on events while iterating (resend, delete) may shift later pages, if the platform removes
  * them from the list (undocumented): collect the ids first, then act.
@@ -38,7 +45,7 @@ export async function* iterateDivertedEvents(
   name: string,
   options: IterateDivertedEventsOptions = {},
 ): AsyncGenerator<WebhookDivertedEventResponse, void, undefined> {
-  const { pageSize = 100, maxPages = 1000, signal } = options;
+  const { pageSize = 100, maxPages = 1000, signal, onDeviation } = options;
   if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE || pageSize > MAX_PAGE) {
     throw new WebhooksOptionError("iterateDivertedEvents", "pageSize", "range", `\`pageSize\` must be an integer from ${MIN_PAGE} to ${MAX_PAGE} (the spec's bounds for \`limit\`)`);
   }
@@ -48,7 +55,7 @@ export async function* iterateDivertedEvents(
     if (page >= maxPages) {
       throw new WebhooksPaginationError("max-pages", offset, `listing diverted events stopped after maxPages (${maxPages}) full pages; raise \`maxPages\` to read further`);
     }
-    const { data, error, response } = await client.GET("/webhooks/{name}/diverted", {
+    const { data, error, response, deviations } = await client.GET("/webhooks/{name}/diverted", {
       params: { path: { name }, query: { limit: pageSize, offset } },
       ...(signal && { signal }),
     });
@@ -70,6 +77,7 @@ export async function* iterateDivertedEvents(
       throw new WebhooksPaginationError("repeated-page", offset, `the page at offset ${offset} repeats the previous page: the server seems to ignore \`offset\``);
     }
     previous = current;
+    if (onDeviation !== undefined) for (const deviation of deviations) onDeviation(deviation, offset);
     yield* events;
     if (events.length < pageSize) return;
   }

@@ -1,6 +1,8 @@
 // Sends contract-valid sample deliveries to a receiver under development, the way `stripe trigger`
 // does for Stripe receivers: built from the spec's examples, varied per event type, each built
 // as it is sent so that a long run holds only what is in flight.
+import { monotonicNow } from "./clock.js";
+import { networkCause } from "./network-cause.js";
 import { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
@@ -182,20 +184,6 @@ function builderFor(options: SendSampleEventsOptions): { schema: SchemaName; bui
   };
 }
 
-function describeFailure(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  const plain: Record<string, string> = {
-    ECONNREFUSED: "connection refused: is the receiver running on that port?",
-    ECONNRESET: "connection reset by the receiver",
-    ENOTFOUND: "host not found",
-    EAI_AGAIN: "host name lookup failed",
-  };
-  if (typeof code === "string") return Object.hasOwn(plain, code) ? `${code} (${plain[code]})` : code;
-  // fetch's own messages can quote the URL or a header value: only a few plain words pass.
-  const reason = (error as { cause?: { message?: unknown } }).cause?.message;
-  return typeof reason === "string" && /^[a-z ]{1,40}$/i.test(reason) ? `no HTTP answer: ${reason}` : "no HTTP answer";
-}
-
 /** Latencies in buckets 1% wide: percentiles in bounded memory, whatever the count. */
 class LatencyHistogram {
   private readonly counts = new Map<number, number>();
@@ -285,7 +273,7 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
   async function send(sequence: number) {
     const type = types[sequence % types.length]!;
     const { id, body } = build(type, sequence);
-    const started = performance.now();
+    const started = monotonicNow();
     const sent: SentDelivery = { type, id, status: null, ms: 0 };
     // Deliveries starting together share one controller and timer: a signal per delivery costs more than the rest of the sender.
     const deadline = deadlines.shared();
@@ -294,11 +282,11 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
       sent.status = response.status;
       await drain(response);
     } catch (error) {
-      if (sent.status === null) sent.error = deadline.timedOut ? `no answer within ${timeoutMs} ms` : describeFailure(error);
+      if (sent.status === null) sent.error = deadline.timedOut ? `no answer within ${timeoutMs} ms` : networkCause(error).text;
     } finally {
       deadline.end();
     }
-    sent.ms = performance.now() - started;
+    sent.ms = monotonicNow() - started;
     latency.add(sent.ms);
     if (sent.status === null || sent.status < 200 || sent.status > 299) failures += 1;
     if (deliveries.length < keepDeliveries) deliveries.push(sent);

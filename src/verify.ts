@@ -7,6 +7,8 @@ import { contractViolations, createWebhooksClient, type ContractViolation } from
 import { ContractValidationError, WebhooksContractError, WebhooksOptionError, WebhooksRedirectError } from "./errors.js";
 import { startValidatingProxy } from "./testing.js";
 import { isHeaderValue } from "./client/transport.js";
+import type { ContractDeviation } from "./client/deviations.js";
+import { networkCause } from "./network-cause.js";
 import { parse } from "./validation.js";
 
 export type { ContractViolation } from "./client.js";
@@ -18,6 +20,8 @@ export interface VerifiedCall {
   /** The answer's status, or null when there was none. */
   status: number | null;
   violations: ContractViolation[];
+  /** What the answer carried that the contract does not list yet (an event type): reported, never a failure. */
+  deviations: ContractDeviation[];
   /** Why the call could not be checked (a redirect, a refused parameter...). */
   problem?: string;
 }
@@ -92,9 +96,8 @@ async function probe(upstream: string, token: string, timeoutMs: number): Promis
     }
     return undefined;
   } catch (error) {
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
     if ((error as Error).name === "TimeoutError") return `the upstream is unreachable: no answer within ${timeoutMs} ms`;
-    return `the upstream is unreachable: ${typeof code === "string" ? code : "the connection failed"}`;
+    return `the upstream is unreachable: ${networkCause(error).text}`;
   }
 }
 
@@ -126,18 +129,19 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
   const proxy = await startValidatingProxy({ upstream: options.upstream, startTimeoutMs: 90_000 });
   try {
     const client = createWebhooksClient({ baseUrl: proxy.url, token: options.token, retry: false, timeoutMs });
-    const request = client.request as unknown as (method: string, path: string, init: object) => Promise<{ data?: unknown; response: Response }>;
+    const request = client.request as unknown as (method: string, path: string, init: object) => Promise<{ data?: unknown; response: Response; deviations: readonly ContractDeviation[] }>;
     const calls: VerifiedCall[] = [];
     const max = options.maxWebhooks ?? 5;
     const fields = new Map<string, string[]>();
     if (options.names) fields.set("name", [...options.names]);
     const call = async (operation: OperationEntry, pathValues: Record<string, string>) => {
       const path = operation.path.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(pathValues[key] ?? ""));
-      const verified: VerifiedCall = { operationId: operation.operationId, method: operation.method, path, status: null, violations: [] };
+      const verified: VerifiedCall = { operationId: operation.operationId, method: operation.method, path, status: null, violations: [], deviations: [] };
       calls.push(verified);
       try {
-        const { data, response } = await request(operation.method, operation.path, { params: { path: pathValues } });
+        const { data, response, deviations } = await request(operation.method, operation.path, { params: { path: pathValues } });
         verified.status = response.status;
+        verified.deviations = [...deviations];
         const reported = [...contractViolations(response)];
         const seen = new Set(reported.map((violation) => violation.location));
         verified.violations = [...reported, ...ownViolations(operation, response.status, data).filter((violation) => !seen.has(violation.location))];

@@ -30,6 +30,56 @@ export function exitQuietlyOnBrokenPipe(): void {
   }
 }
 
+/** An output that a closed pipe ends quietly: writes after that are dropped, never thrown or waited on. */
+export interface GuardedOutput {
+  write(text: string): boolean;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  once(event: "drain", listener: () => void): unknown;
+  /** True once a write failed (the reader left: EPIPE; or the disk is full). */
+  readonly closed: boolean;
+}
+
+/**
+ * `process.stdout` or `process.stderr` for a command whose bookkeeping must outlive its output
+ * (`socotra-webhooks diverted resend ... 2>&1 | head -1`): a failed write (EPIPE, or any other)
+ * marks the output closed and calls `onFailure` once with the code; later writes are dropped, and a
+ * wait for "drain" ends when the output closes. A terminal is handed back as it is (the progress
+ * bar drives it), with the same error handling.
+ */
+export function guardOutput(stream: NodeJS.WriteStream, onFailure: (code: string) => void): GuardedOutput {
+  let closed = false;
+  const drainWaiters = new Set<() => void>();
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    onFailure(error.code ?? "write error");
+    for (const waiter of drainWaiters) waiter();
+    drainWaiters.clear();
+  });
+  if (stream.isTTY === true) return Object.defineProperty(stream, "closed", { get: () => closed, configurable: true }) as unknown as GuardedOutput;
+  return {
+    write: (text) => (closed ? true : stream.write(text)),
+    isTTY: false,
+    get columns() {
+      return stream.columns;
+    },
+    once(_event, listener) {
+      if (closed) return listener();
+      const once = () => {
+        drainWaiters.delete(once);
+        stream.off("drain", once);
+        listener();
+      };
+      drainWaiters.add(once);
+      stream.once("drain", once);
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}
+
 /** An argument parseArgs quotes in its errors (`Unexpected argument 'x'`), which may be a secret typed in the wrong place: never shown. */
 const withoutArguments = (message: string) => message.replace(/'[^']*'/g, (quoted) => (/^'--?[\w-]+(?: <value>)?'$/.test(quoted) ? quoted : "'…'"));
 

@@ -2,7 +2,7 @@
 // socotra-webhooks: manage webhooks and replay diverted events. The first Ctrl-C (or SIGTERM)
 // lets a bulk action finish and record the requests in flight; a second one stops at once.
 import { run } from "../cli/run.js";
-import { exitQuietlyOnBrokenPipe } from "./cli.js";
+import { guardOutput } from "./cli.js";
 
 const interrupt = new AbortController();
 let signals = 0;
@@ -15,7 +15,15 @@ const onSignal = (signal: NodeJS.Signals) => {
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 
-// `socotra-webhooks diverted list x | head`: a reader that leaves early is not an error.
-exitQuietlyOnBrokenPipe();
-
-process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal });
+// `socotra-webhooks diverted resend x --all 2>&1 | head -1`: a reader that leaves early ends the
+// output, never the run: the requests in flight are recorded, the ledger's lock released, and the
+// exit status is the run's. Any other failed write (a full disk) makes a successful run exit 1.
+let writeFailed = false;
+const onFailure = (code: string) => {
+  if (code !== "EPIPE") writeFailed = true;
+};
+const stdout = guardOutput(process.stdout, onFailure);
+const stderr = guardOutput(process.stderr, onFailure);
+const status = await run(process.argv.slice(2), { signal: interrupt.signal, stdout, stderr });
+if (writeFailed && !stderr.closed) stderr.write("cannot write the output: a write failed\n");
+process.exitCode = writeFailed && status === 0 ? 1 : status;

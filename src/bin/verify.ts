@@ -29,9 +29,13 @@ try {
     console.log(`${good ? "✓" : "✗"} ${call.operationId} ${call.method} ${printable(call.path)} → ${call.status ?? "no answer"}`);
     if (call.problem) console.log(`    ${printable(call.problem)}`);
     for (const violation of call.violations) console.log(`    ${printable(violation.location)}: ${printable(violation.message)}`);
+    for (const deviation of call.deviations) {
+      console.log(`    ~ response.body${printable(deviation.path.replaceAll("/", "."))}: event type ${printable(deviation.eventType)} is not listed by the contract (reported, not a failure)`);
+    }
   }
   const broken = calls.filter((call) => call.violations.length > 0).length;
-  console.log(`\n${calls.length} call(s), ${broken} breaking the contract`);
+  const deviations = calls.reduce((sum, call) => sum + call.deviations.length, 0);
+  console.log(`\n${calls.length} call(s), ${broken} breaking the contract${deviations > 0 ? `, ${deviations} value(s) the contract does not list yet (reported)` : ""}`);
   for (const failure of failures) console.error(`verify: FAILED: ${printable(failure)}`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 } catch (error) {

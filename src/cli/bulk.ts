@@ -1,5 +1,7 @@
 // Runs one action per item with a concurrency limit and an optional rate limit. Once `signal`
 // aborts (Ctrl-C), no new item starts; the ones in flight run to their end.
+import { monotonicNow } from "../clock.js";
+
 export interface BulkOptions<T> {
   items: readonly T[];
   concurrency: number;
@@ -31,7 +33,7 @@ export async function runBulk<T>({ items, concurrency, ratePerSecond, signal, ac
   async function worker() {
     for (;;) {
       if (interval > 0) {
-        const now = Date.now();
+        const now = monotonicNow();
         const at = Math.max(now, nextStartAt);
         nextStartAt = at + interval;
         if (at > now) await pause(at - now, signal);

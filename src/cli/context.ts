@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { resolve } from "node:path";
 import { createWebhooksClient, type WebhooksClient } from "../client.js";
 import { CliError, FileReadError, WebhooksContractError } from "../errors.js";
+import { describeDeviations, type ContractDeviation } from "../client/deviations.js";
 import { printable, terminalSafe } from "./text.js";
 
 export const DEFAULT_BASE_URL = "https://api.sandbox.socotra.com";
@@ -18,6 +19,8 @@ export interface OutputStream {
   isTTY?: boolean;
   columns?: number;
   once?(event: "drain", listener: () => void): unknown;
+  /** True once the reader has left (a closed pipe): output ends there, the run goes on. */
+  readonly closed?: boolean;
 }
 
 /** A stream the CLI reads a confirmation from. */
@@ -81,9 +84,10 @@ export class Context {
   }
 
   /**
-   * The token never leaves through the CLI's own output, whatever a message carries: neither whole
-   * nor cut short (a message that quotes a value typed by mistake keeps only its start), nor as
-   * JSON escapes it (`"` and `\` in a token, for --json output of a value that echoes it).
+   * The token never leaves through the CLI's human output, whatever a message carries: its exact
+   * value, and its JSON-escaped form (`"` and `\` in a token). Only the exact value: a run of its
+   * first characters may be part of another token in the platform's data, which is not ours to blank.
+   * Messages that could quote a mistyped token (an unknown command or option) never quote it whole.
    */
   redact(text: string): string {
     for (const secret of this.secrets) {
@@ -99,9 +103,22 @@ export class Context {
    * Control characters from anywhere (names, ids, file keys) are escaped; in JSON output the escape
    * is the same JSON value.
    */
-  async out(text: string): Promise<void> {
+  out(text: string): Promise<void> {
+    return this.write(terminalSafe(this.redact(text)));
+  }
+
+  /**
+   * Machine output (--json, --jsonl): the value as JSON, never altered (no redaction: it is the
+   * platform's data as sent, which may hold other tokens). Control characters are escaped as the
+   * same JSON values.
+   */
+  json(value: unknown, indent?: number): Promise<void> {
+    return this.write(terminalSafe(`${JSON.stringify(value, null, indent)}\n`));
+  }
+
+  private async write(text: string): Promise<void> {
     const stream = this.stdout;
-    if (stream.write(terminalSafe(this.redact(text))) === false && stream.once) {
+    if (stream.write(text) === false && stream.once) {
       // A reader that stopped reading (a paused pager) must not outlast Ctrl-C.
       const signal = this.signal;
       await new Promise<void>((done) => {
@@ -119,6 +136,16 @@ export class Context {
 
   err(text: string): void {
     this.stderr.write(terminalSafe(this.redact(text)));
+  }
+
+  /**
+   * Tells the operator, on stderr (machine output stays as the platform sent it), what an answer
+   * carried that the contract does not list yet: read and acted on, never refused.
+   */
+  noteDeviations(what: string, deviations: readonly ContractDeviation[]): void {
+    if (deviations.length === 0) return;
+    const { count, text } = describeDeviations(deviations);
+    this.err(`note: ${what}: ${count} value(s) carry ${printable(text)}; read as sent (the platform may be newer than this contract)\n`);
   }
 
   /**
@@ -185,23 +212,11 @@ export class Context {
   }
 }
 
-/** Tokens shorter than this are not blanked out; a run of this many of a token's first characters is. */
+/** Tokens shorter than this are not blanked out: a toy token would blank ordinary words. */
 const MIN_REDACTED = 8;
-const REDACTED_PREFIX = 12;
 
-/** `text` with every occurrence of `secret`, and of a start of it at least REDACTED_PREFIX long, shown as `[token]`. */
-function blankSecret(text: string, secret: string): string {
-  const head = secret.slice(0, REDACTED_PREFIX);
-  let out = "";
-  let from = 0;
-  for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
-    let length = head.length;
-    while (length < secret.length && text[at + length] === secret[length]) length += 1;
-    out += `${text.slice(from, at)}[token]`;
-    from = at + length;
-  }
-  return out + text.slice(from);
-}
+/** `text` with every occurrence of exactly `secret` shown as `[token]`. */
+const blankSecret = (text: string, secret: string) => text.split(secret).join("[token]");
 
 /** A question on a terminal waits this long for its answer. */
 const CONFIRM_WAIT_MS = 5 * 60_000;

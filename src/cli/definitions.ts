@@ -7,6 +7,11 @@ import { ContractValidationError } from "../errors.js";
 import { CliError, type Context, FileReadError, printable, readFileBounded } from "./context.js";
 import { pathParameterProblem } from "./options.js";
 
+/** One plan or apply reads each webhook from the platform: a bound that says so, rather than hours of GETs. */
+export const MAX_DEFINITIONS = 5000;
+/** Problems listed at most; the count says how many more. */
+const SHOWN_PROBLEMS = 100;
+
 export interface Definition {
   file: string;
   webhook: WebhookRequest;
@@ -80,6 +85,7 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
   const [{ parseAllDocuments }, { DEFAULT_MAX_BYTES, parse }] = await loadParsers();
   const errors: string[] = [];
   const definitions: Definition[] = [];
+  let total = 0;
   for (const file of files) {
     const shown = printable(file);
     let text: string;
@@ -96,7 +102,7 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
     for (const document of documents) {
       const problems = [...document.errors, ...document.warnings];
       if (problems.length > 0) {
-        errors.push(...problems.map((problem) => `${shown}: not valid YAML or JSON${yamlProblem(problem)}`));
+        for (const problem of problems) errors.push(`${shown}: not valid YAML or JSON${yamlProblem(problem)}`);
         continue;
       }
       let value: unknown;
@@ -107,7 +113,15 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
         continue;
       }
       if (value === null || value === undefined) continue;
-      values.push(...(Array.isArray(value) ? value : [value]));
+      // Pushed one by one: spreading a list of 130,000 entries into push() overflows the stack.
+      for (const item of Array.isArray(value) ? value : [value]) values.push(item);
+    }
+    total += values.length;
+    if (total > MAX_DEFINITIONS) {
+      throw new CliError(
+        `${shown}: the definition files hold more than ${MAX_DEFINITIONS} webhook definitions (rule: at most ${MAX_DEFINITIONS} in one plan or apply, each read from the platform one by one); split them; nothing was changed`,
+        2,
+      );
     }
     if (values.length === 0 && !errors.some((error) => error.startsWith(`${shown}:`))) errors.push(`${shown}: holds no webhook definition`);
     values.forEach((value, index) => {
@@ -123,8 +137,12 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
           errors.push(`${where}: must be a webhook definition (an object with at least a name), or a list of them`);
           return;
         }
+        // `.` and `..` break the schema's pattern and the client's path rule: said once, in the client's words (why it matters).
+        const name = (value as { name?: unknown }).name;
+        const nameProblem = typeof name === "string" ? pathParameterProblem("getWebhook", "name", name) : undefined;
+        if (nameProblem !== undefined) errors.push(`${where}: field /name ${nameProblem}`);
         // A field's path is the file's own keys: shown escaped and cut short.
-        errors.push(...error.issues.map((issue) => `${where}: field ${printable(issue.path.slice(0, 200)) || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`));
+        for (const issue of error.issues) if (nameProblem === undefined || issue.path !== "/name") errors.push(`${where}: field ${printable(issue.path.slice(0, 200)) || "(root)"} ${issue.message} (rule: ${issue.rule})${readOnlyHint(issue.path)}`);
       }
     });
   }
@@ -134,6 +152,10 @@ export async function loadDefinitions(ctx: Context, files: readonly string[]): P
     if (earlier !== undefined) errors.push(`${printable(file)}: webhook ${printable(webhook.name)}: also defined in ${printable(earlier)}; define each webhook once`);
     seen.set(webhook.name, file);
   }
-  if (errors.length > 0) throw new CliError(`${errors.length} problem(s) in the definition files; nothing was changed:\n${errors.map((error) => `  ${error}`).join("\n")}`, 2);
+  if (errors.length > 0) {
+    const shown = errors.slice(0, SHOWN_PROBLEMS).map((error) => `  ${error}`);
+    if (errors.length > SHOWN_PROBLEMS) shown.push(`  ... and ${errors.length - SHOWN_PROBLEMS} more`);
+    throw new CliError(`${errors.length} problem(s) in the definition files; nothing was changed:\n${shown.join("\n")}`, 2);
+  }
   return definitions;
 }

@@ -4,14 +4,19 @@
 import { Command, Option } from "commander";
 import { OPERATIONS } from "../../generated/operations.js";
 import type { WebhookDivertedEventResponse } from "../../generated/schema.js";
-import { WebhooksApiError, WebhooksNetworkError, WebhooksPaginationError } from "../errors.js";
+import { WebhooksApiError, WebhooksPaginationError } from "../errors.js";
 import { iterateDivertedEvents } from "../pagination.js";
 import type { WebhooksClient } from "../client.js";
+import type { ContractDeviation } from "../client/deviations.js";
 import { runBulk } from "./bulk.js";
 import { CliError, type ConnectionOptions, type Context, describeError, describeStatus, printable, usageError } from "./context.js";
 import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
 import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
 import { createProgress } from "./progress.js";
+import { quotedArgument } from "./text.js";
+import { monotonicNow } from "../clock.js";
+import { classifyAnswer } from "./outcomes.js";
+import { report, type Result, UNKNOWN_SKIPPED } from "./report.js";
 import { eventTime, parseSelection, selects, type Selection, type SelectionOptions } from "./selection.js";
 
 type DivertedEvent = Pick<WebhookDivertedEventResponse, "transactionId" | "eventType" | "timestamp" | "eventId">;
@@ -20,19 +25,6 @@ interface Transaction {
   transactionId: string;
   events: DivertedEvent[];
   selected: DivertedEvent[];
-}
-
-type Outcome = "resent" | "deleted" | "failed" | "unknown" | "skipped" | "not-attempted" | "would-resend" | "would-delete";
-
-interface Result {
-  transactionId: string;
-  eventTypes: string[];
-  events: number;
-  /** The transaction also holds diverted events the selection left out; the platform acts on the transaction id. */
-  partial: boolean;
-  outcome: Outcome;
-  status?: number;
-  reason?: string;
 }
 
 const SHARED_TRANSACTIONS = `A transaction id can name several diverted events (one platform request can raise several).
@@ -67,25 +59,27 @@ function addSelection(command: Command, { required }: { required: boolean }): Co
 }
 
 /** Every diverted event of `name`, read in full before anything acts on it. */
-async function snapshot(ctx: Context, client: WebhooksClient, name: string, operationId: string): Promise<{ events: DivertedEvent[]; unreadable: number }> {
+async function snapshot(ctx: Context, client: WebhooksClient, name: string, operationId: string): Promise<{ events: DivertedEvent[]; unreadable: number; deviations: ContractDeviation[] }> {
   const events: DivertedEvent[] = [];
+  const deviations: ContractDeviation[] = [];
   let unreadable = 0;
-  for await (const event of listEvents(client, name)) {
+  for await (const event of listEvents(client, name, deviations)) {
     if (ctx.signal.aborted) throw new CliError("interrupted while listing the diverted events; nothing was changed", 130);
     if (typeof event.transactionId !== "string" || pathParameterProblem(operationId, "transactionId", event.transactionId) !== undefined) unreadable += 1;
     else events.push({ transactionId: event.transactionId, eventType: event.eventType, timestamp: event.timestamp, eventId: event.eventId });
   }
-  return { events, unreadable };
+  ctx.noteDeviations(`the diverted events of ${printable(name)}`, deviations);
+  return { events, unreadable, deviations };
 }
 
 /**
  * Every page, once: a platform that ignored `offset` would answer the same full page forever, so
  * an event id seen twice ends the listing rather than memory.
  */
-async function* listEvents(client: WebhooksClient, name: string): AsyncGenerator<WebhookDivertedEventResponse> {
+async function* listEvents(client: WebhooksClient, name: string, deviations: ContractDeviation[]): AsyncGenerator<WebhookDivertedEventResponse> {
   const seen = new Set<string>();
   try {
-    for await (const event of iterateDivertedEvents(client, name, { pageSize: 1000 })) {
+    for await (const event of iterateDivertedEvents(client, name, { pageSize: 1000, onDeviation: (deviation) => deviations.push(deviation) })) {
       if (typeof event.eventId === "string") {
         if (seen.has(event.eventId)) throw new CliError(`the platform listed the diverted event ${printable(event.eventId)} twice while paging (does it ignore offset?); nothing was changed`, 1);
         seen.add(event.eventId);
@@ -133,18 +127,22 @@ function listCommand(ctx: Context): Command {
     const { client } = await ctx.client(options);
     const events: WebhookDivertedEventResponse[] = [];
     const transactions = new Map<string, number>();
+    const deviations: ContractDeviation[] = [];
     let listed = 0;
     if (!options.json && !options.jsonl) await ctx.out(`${"TRANSACTION".padEnd(38)}${"EVENT TYPE".padEnd(30)}${"TIME".padEnd(26)}EVENT ID\n`);
-    for await (const event of listEvents(client, name)) {
+    for await (const event of listEvents(client, name, deviations)) {
       if (ctx.signal.aborted) throw new CliError("interrupted", 130);
+      // The reader left (`| head`): nothing more to show, and a listing changes nothing.
+      if (ctx.stdout.closed === true) return;
       if (!selects(selection, event)) continue;
       listed += 1;
       transactions.set(event.transactionId, (transactions.get(event.transactionId) ?? 0) + 1);
       if (options.json) events.push(event);
-      else if (options.jsonl) await ctx.out(`${JSON.stringify(event)}\n`);
+      else if (options.jsonl) await ctx.json(event);
       else await ctx.out(`${printable(event.transactionId).padEnd(37)} ${printable(String(event.eventType)).padEnd(29)} ${printable(isoTime(event)).padEnd(25)} ${printable(String(event.eventId))}\n`);
     }
-    if (options.json) return ctx.out(`${JSON.stringify({ webhookName: name, events }, null, 2)}\n`);
+    ctx.noteDeviations(`the diverted events of ${printable(name)}`, deviations);
+    if (options.json) return ctx.json({ webhookName: name, events }, 2);
     if (options.jsonl) return;
     const shared = [...transactions.values()].filter((count) => count > 1).length;
     await ctx.out(`\n${listed} diverted event(s) in ${transactions.size} transaction(s)${shared > 0 ? `; ${shared} transaction id(s) name several events` : ""}\n`);
@@ -158,6 +156,7 @@ interface BulkCommandOptions extends ConnectionOptions, SelectionOptions {
   yes?: boolean;
   ledger?: string;
   force?: boolean;
+  retryUnknown?: boolean;
   wholeTransactions?: boolean;
 }
 
@@ -177,6 +176,7 @@ function bulkCommand(ctx: Context, action: "resend" | "delete"): Command {
   if (guarded) {
     command
       .option("--ledger <path>", `the file recording every transaction resent (default: ${DEFAULT_LEDGER} in the working directory)`)
+      .option("--retry-unknown", "resend transactions whose earlier outcome is unknown (check the receiver first: the platform may have resent them)")
       .option("--force", "resend transactions the ledger says were resent already, or may have been");
   } else {
     command
@@ -197,8 +197,9 @@ function bulkCommand(ctx: Context, action: "resend" | "delete"): Command {
 Resend is not idempotent: each transaction id is recorded in the ledger before its request goes
 out and again with the outcome, so a repeated or interrupted run (Ctrl-C finishes the requests in
 flight, records them and exits 130) never resends a transaction twice. A transaction whose
-outcome is unknown (the connection dropped, or the run was killed) is not resent either: check the
-receiver, then resend it by id with --force.
+outcome is unknown (a 5xx such as 502 or 504, a timeout, the connection dropped after sending, or
+the run was killed) is not resent either: check the receiver, then resend it with --retry-unknown.
+Which answers count as failed (retried by the next run) and which as unknown: docs/resend-outcomes.md.
 
 Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 interrupted.
 `,
@@ -210,7 +211,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
 
   return command.action(async (name: string, transactionIds: string[], options: BulkCommandOptions) => {
     checkPathArgument(op.operationId, "name", name, "the webhook name");
-    for (const id of transactionIds) checkPathArgument(op.operationId, "transactionId", id, `the transaction id ${printable(id.slice(0, 60))}`);
+    for (const id of transactionIds) checkPathArgument(op.operationId, "transactionId", id, `the transaction id ${quotedArgument(id)}`);
     const selection = parseSelection(options, transactionIds, true);
     const ledgerPath = ctx.path(options.ledger ?? DEFAULT_LEDGER);
     const ledgerShown = options.ledger ?? DEFAULT_LEDGER;
@@ -247,8 +248,9 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
           partial: transaction.selected.length < transaction.events.length,
         };
         const state = recorded(transaction.transactionId);
-        if (guarded && !options.force && (state === "resent" || state === "sending" || state === "unknown")) {
-          const reason = state === "resent" ? "already resent (ledger)" : "outcome of an earlier resend unknown (ledger): check the receiver, then --force";
+        const uncertain = state === "sending" || state === "unknown";
+        if (guarded && !options.force && (state === "resent" || (uncertain && !options.retryUnknown))) {
+          const reason = state === "resent" ? "already resent (ledger)" : UNKNOWN_SKIPPED;
           results.set(transaction.transactionId, { ...base, outcome: "skipped", reason });
         } else {
           results.set(transaction.transactionId, { ...base, outcome: options.dryRun ? (action === "resend" ? "would-resend" : "would-delete") : "not-attempted" });
@@ -281,7 +283,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       const onInterrupt = () => stop.abort();
       ctx.signal.addEventListener("abort", onInterrupt, { once: true });
       if (ctx.signal.aborted) stop.abort();
-      const started = Date.now();
+      const started = monotonicNow();
       if (toAct.length > 0) {
         if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${printable(name)}?`, options.yes);
         ctx.err(
@@ -309,7 +311,7 @@ Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 inter
       }
       ctx.signal.removeEventListener("abort", onInterrupt);
       if (stopReason !== undefined) ctx.err(`${stopReason}\n`);
-      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (Date.now() - started) / 1000, json: options.json === true });
+      await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (monotonicNow() - started) / 1000, json: options.json === true });
       const failed = stopReason !== undefined || [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
       if (interrupted) throw new CliError("", 130);
       if (failed) throw new CliError("", 1);
@@ -334,79 +336,26 @@ async function act(
     return { outcome: "failed", reason: `not sent: the ledger could not be written (${(error as NodeJS.ErrnoException).code ?? "error"})` };
   }
   let outcome: Pick<Result, "outcome" | "status" | "reason">;
+  const done = action === "resend" ? "resent" : "deleted";
   try {
     const params = { params: { path: { name, transactionId } } };
     const { response } = action === "resend" ? await client.POST("/webhooks/{name}/diverted/{transactionId}/resend", params) : await client.DELETE("/webhooks/{name}/diverted/{transactionId}", params);
-    if (response.ok) outcome = { outcome: action === "resend" ? "resent" : "deleted", status: response.status };
-    else if (response.status === 404 && action === "delete") outcome = { outcome: "deleted", status: 404, reason: "already gone" };
-    else outcome = { outcome: "failed", status: response.status, reason: response.status === 404 ? "no longer diverted (404)" : describeStatus(response.status, action) };
+    const rule = classifyAnswer({ status: response.status });
+    if (response.status === 404 && action === "delete") outcome = { outcome: "deleted", status: 404, reason: "already gone" };
+    else if (rule.outcome === "done") outcome = { outcome: done, status: response.status };
+    else {
+      const said = response.status === 404 ? "no longer diverted (404)" : describeStatus(response.status, action);
+      outcome = { outcome: rule.outcome, status: response.status, reason: rule.outcome === "unknown" ? `${said}: ${rule.why}` : said };
+    }
   } catch (error) {
-    // Refused before any byte was sent: safe to try again. Anything else may have reached the platform.
-    const refused = error instanceof WebhooksNetworkError && (error.cause as { cause?: { code?: string } } | undefined)?.cause?.code === "ECONNREFUSED";
-    outcome = { outcome: refused ? "failed" : "unknown", reason: describeError(error) };
+    const rule = classifyAnswer({ error });
+    outcome = { outcome: rule.outcome === "done" ? "unknown" : rule.outcome, reason: `${describeError(error)}${rule.outcome === "unknown" ? `: ${rule.why}` : ""}` };
   }
   const state = outcome.outcome === "resent" ? "resent" : outcome.outcome === "unknown" ? "unknown" : "failed";
   await ledger?.record({ ...entry, state, ...(outcome.status !== undefined && { status: outcome.status }) }).catch(() => {
     outcome.reason = `${outcome.reason ?? ""} (the ledger could not record the outcome: the next run treats it as unknown)`.trim();
   });
   return outcome;
-}
-
-interface Report {
-  action: "resend" | "delete";
-  name: string;
-  dryRun: boolean;
-  interrupted: boolean;
-  stopped: boolean;
-  results: Result[];
-  seconds: number;
-  json: boolean;
-}
-
-const SHOWN_FAILURES = 50;
-
-async function report(ctx: Context, { action, name, dryRun, interrupted, stopped, results, seconds, json }: Report): Promise<void> {
-  const count = (outcome: Outcome) => results.filter((result) => result.outcome === outcome).length;
-  const done = count(action === "resend" ? "resent" : "deleted");
-  const summary = {
-    selected: results.filter((result) => result.events > 0).length,
-    [action === "resend" ? "resent" : "deleted"]: done,
-    failed: count("failed"),
-    unknown: count("unknown"),
-    skipped: count("skipped"),
-    notAttempted: count("not-attempted"),
-  };
-  if (json) {
-    await ctx.out(`${JSON.stringify({ webhook: name, action, dryRun, interrupted, stopped, summary, results }, null, 2)}\n`);
-    return;
-  }
-  if (dryRun) {
-    const would = results.filter((result) => result.outcome.startsWith("would-"));
-    if (would.length > 0) {
-      await ctx.out(table(["TRANSACTION", "EVENTS", "SELECTED TYPES", "NOTE"], would.map((result) => [result.transactionId, String(result.events), result.eventTypes.join(","), result.partial ? "holds unselected events" : ""])));
-    }
-    await ctx.out(`\nDry run: would ${action} ${would.length} transaction(s) of ${printable(name)}; ${summary.skipped} skipped.\n`);
-  } else {
-    const rate = seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : "";
-    await ctx.out(`${action === "resend" ? "Resent" : "Deleted"} ${done} transaction(s) of ${printable(name)} in ${seconds.toFixed(1)} s${rate}; ${summary.failed} failed, ${summary.unknown} unknown, ${summary.skipped} skipped.\n`);
-  }
-  const skipped = results.filter((result) => result.outcome === "skipped");
-  if (skipped.length > 0) {
-    const byReason = new Map<string, number>();
-    for (const result of skipped) byReason.set(result.reason ?? "", (byReason.get(result.reason ?? "") ?? 0) + 1);
-    const force = action === "resend" ? "; --force resends them" : "";
-    await ctx.out(`Skipped ${skipped.length}: ${[...byReason].map(([reason, count]) => `${count} ${printable(reason)}`).join("; ")}${force}.\n`);
-    const uncertain = skipped.filter((result) => result.reason?.startsWith("outcome"));
-    for (const result of uncertain.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  outcome unknown\n`);
-  }
-  const failed = results.filter((result) => result.outcome === "failed" || result.outcome === "unknown");
-  if (failed.length > 0) {
-    await ctx.out(`Failed ${failed.length}:\n`);
-    for (const result of failed.slice(0, SHOWN_FAILURES)) await ctx.out(`  ${printable(result.transactionId)}  ${printable(result.reason ?? result.outcome)}\n`);
-    if (failed.length > SHOWN_FAILURES) await ctx.out(`  ... and ${failed.length - SHOWN_FAILURES} more (--json lists them all)\n`);
-  }
-  if (stopped) await ctx.out(`Stopped: ${summary.notAttempted} transaction(s) not attempted. Fix the cause and run the same command again${action === "resend" ? "; the ledger skips what was resent" : ""}.\n`);
-  if (interrupted) await ctx.out(`Interrupted: ${summary.notAttempted} transaction(s) not attempted. Run the same command again to go on${action === "resend" ? "; the ledger skips what was resent" : ""}.\n`);
 }
 
 export function divertedCommands(ctx: Context): Command {

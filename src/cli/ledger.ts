@@ -2,11 +2,12 @@
 // request goes out ("sending") and again with the outcome. Records are appended as JSON lines and
 // fsynced before the request is sent, so a crash leaves at worst a torn last line (ignored: its
 // request was never sent) or a "sending" record without outcome (never resent again unless --force).
-import { open, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { constants, createReadStream } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { CliError, printable, usageError } from "./context.js";
+import { lockLedger, type LedgerLock } from "./lock.js";
 
 export const DEFAULT_LEDGER = ".socotra-webhooks-ledger.jsonl";
 
@@ -34,11 +35,12 @@ export class Ledger {
     private readonly handle: FileHandle,
     private readonly states: Map<string, LedgerState>,
     readonly tornLine: boolean,
+    private readonly lock: LedgerLock,
   ) {}
 
   /** Opens (or creates) the ledger, reads what earlier runs recorded, and locks it against a second run. */
   static async open(path: string, shown: string): Promise<Ledger> {
-    await lock(path, shown);
+    const lock = await lockLedger(path, shown);
     try {
       const { states, torn, endsWithNewline, created } = await read(path, shown);
       if (torn) await cutTornLine(path);
@@ -49,9 +51,9 @@ export class Ledger {
         await handle.datasync();
       }
       if (created) await syncDirectory(dirname(path));
-      return new Ledger(path, handle, states, torn);
+      return new Ledger(path, handle, states, torn, lock);
     } catch (error) {
-      await unlock(path);
+      await lock.release();
       throw error;
     }
   }
@@ -93,8 +95,11 @@ export class Ledger {
 
   async close(): Promise<void> {
     await this.flushing;
-    await this.handle.close();
-    await unlock(this.path);
+    try {
+      await this.handle.close();
+    } finally {
+      await this.lock.release();
+    }
   }
 }
 
@@ -198,50 +203,3 @@ async function syncDirectory(directory: string): Promise<void> {
   await handle?.close();
 }
 
-/** One run at a time per ledger: two runs could each resend what the other has not recorded yet. */
-async function lock(path: string, shown: string): Promise<void> {
-  const lockPath = `${path}.lock`;
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      await writeFile(lockPath, String(process.pid), { flag: "wx" });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw usageError(`cannot create the ledger lock ${printable(shown)}.lock: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
-    }
-    const pid = Number((await readLock(lockPath, shown)).trim());
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw usageError(`another socotra-webhooks run (process ${pid}) is using the ledger ${printable(shown)}; wait for it, or remove ${printable(shown)}.lock if that process is not ours`);
-    }
-    await rm(lockPath, { force: true }); // left by a run that was killed
-  }
-  throw usageError(`cannot lock the ledger ${printable(shown)}`);
-}
-
-/** The pid in a lock file: a few bytes of a regular file, never a wait on a FIFO put in its place. */
-async function readLock(lockPath: string, shown: string): Promise<string> {
-  let handle: FileHandle;
-  try {
-    handle = await openRegular(lockPath, `the ledger lock ${printable(shown)}.lock`);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    return "";
-  }
-  try {
-    const buffer = Buffer.alloc(32);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).toString("utf8");
-  } finally {
-    await handle.close();
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-const unlock = (path: string) => rm(`${path}.lock`, { force: true });

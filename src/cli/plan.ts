@@ -59,9 +59,10 @@ function diff(held: Json, wanted: Json, prefix = ""): FieldChange[] {
 }
 
 async function current(client: WebhooksClient, ctx: Context, name: string): Promise<WebhookResponse | undefined> {
-  const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
+  const { data, response, deviations } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
   if (response.status === 404) return undefined;
   if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`);
+  ctx.noteDeviations(`the webhook ${printable(name)}`, deviations);
   return data;
 }
 
@@ -135,7 +136,7 @@ export function planCommands(ctx: Context): Command[] {
       const definitions = await loadDefinitions(ctx, files);
       const { client } = await ctx.client(options);
       const planned = await planAll(ctx, client, definitions);
-      if (options.json) return ctx.out(`${JSON.stringify(planned.map(({ body: _body, ...rest }) => rest), null, 2)}\n`);
+      if (options.json) return ctx.json(planned.map(({ body: _body, ...rest }) => rest), 2);
       await printPlan(ctx, planned);
     },
   );
@@ -163,7 +164,7 @@ export function planCommands(ctx: Context): Command[] {
         applied.push({ ...entry, ...(data !== undefined && { webhook: data }) });
         if (!options.json) await ctx.out(`${entry.action === "create" ? "Created" : "Updated"} ${printable(entry.name)}${entry.action === "update" ? ` (${entry.changes.length} field(s))` : ""}.\n`);
       }
-      if (options.json) await ctx.out(`${JSON.stringify(applied, null, 2)}\n`);
+      if (options.json) await ctx.json(applied, 2);
       else {
         const unchanged = applied.filter((entry) => entry.action === "unchanged").length;
         if (unchanged > 0) await ctx.out(`${unchanged} webhook(s) unchanged.\n`);

@@ -1,5 +1,6 @@
 // Progress of a bulk action on stderr: a bar with count, rate and ETA on a terminal, a plain line
 // every 100 otherwise (logs and CI keep every line, and no escape codes).
+import { monotonicNow } from "../clock.js";
 import type { OutputStream } from "./context.js";
 
 export interface Progress {
@@ -9,7 +10,7 @@ export interface Progress {
 
 const PLAIN_EVERY = 100;
 
-export async function createProgress(stream: OutputStream, label: string, total: number, now: () => number = Date.now): Promise<Progress> {
+export async function createProgress(stream: OutputStream, label: string, total: number, now: () => number = monotonicNow): Promise<Progress> {
   const started = now();
   let done = 0;
   let failed = 0;

@@ -12,11 +12,19 @@ export type { CliIO } from "./context.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
+/** What commander may quote back whole: a command word, or an option as the CLI spells it (`-y, --yes`, `--timeout <seconds>`). */
+const SHOWABLE = /^(?:[a-z]{1,20}(?:-[a-z]{1,20}){0,3}|(?:-[a-zA-Z], )?--?[a-z][a-z-]{0,40}(?: [<[][\w./-]{1,20}[>\]])?)$/;
+
 /**
- * An option value never comes back in an error: `--tokn=SECRET` is shown as `--tokn=…`, and
- * commander's "option '--timeout <seconds>' argument 'SECRET' is invalid" as "argument '…'".
+ * Nothing typed on the command line comes back whole in an error unless it is a plain command or
+ * option name: a token pasted where the command goes (`unknown command '…'`), an option value
+ * (`--tokn=SECRET` as `--tokn=…`; "argument '…' is invalid"), any other quoted word.
  */
-const withoutValues = (message: string) => message.replace(/'(--?[^'=\s]+)=[^']*'/g, "'$1=…'").replace(/\bargument '[^']*' is invalid/g, "argument '…' is invalid");
+const withoutValues = (message: string) =>
+  message
+    .replace(/'(--?[^'=\s]+)=[^']*'/g, "'$1=…'")
+    .replace(/\bargument '[^']*' is invalid/g, "argument '…' is invalid")
+    .replace(/'([^']*)'/g, (quoted, inner: string) => (inner === "…" || inner.endsWith("=…") || SHOWABLE.test(inner) ? quoted : `'…' (${inner.length} characters, not shown)`));
 
 /** The command tree; `run` is how to execute it. Exported for tests that walk it. */
 export function createProgram(io: CliIO = {}): Command {

@@ -2,7 +2,8 @@
 // and transaction ids. Every filter given must match; several --type or ids match any of them.
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import type { WebhookDivertedEventResponse } from "../../generated/schema.js";
-import { printable, usageError } from "./context.js";
+import { usageError } from "./context.js";
+import { quotedArgument } from "./text.js";
 
 export interface SelectionOptions {
   all?: boolean;
@@ -46,7 +47,7 @@ function checkPattern(pattern: string): string {
   if (KNOWN_TYPES.has(pattern)) return pattern;
   if (pattern.endsWith(".*") && WEBHOOK_EVENT_TYPES.some((type) => type.startsWith(pattern.slice(0, -1)))) return pattern;
   const hint = pattern.endsWith(".*") ? "no event type starts with that entity" : `did you mean ${closestType(pattern)}?`;
-  throw usageError(`--type ${printable(pattern)} is not an event type of the contract (${hint}); use an event type such as policy.issue, or an entity wildcard such as claim.*`);
+  throw usageError(`--type ${quotedArgument(pattern)} is not an event type of the contract (${hint}); use an event type such as policy.issue, or an entity wildcard such as claim.*`);
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -66,7 +67,7 @@ export function parseInstant(option: string, text: string): number {
       if (new Date(midnight).getUTCDate() === day && month >= 1 && month <= 12) ms = DATE.test(text) ? midnight : Date.parse(text);
     }
   }
-  if (!Number.isFinite(ms)) throw usageError(`${rule}; got ${printable(text.slice(0, 60))}`);
+  if (!Number.isFinite(ms)) throw usageError(`${rule}; got ${quotedArgument(text)}`);
   return ms;
 }
 

@@ -44,3 +44,14 @@ export function cell(value: unknown, missing = "-"): string {
   if (value === undefined || value === null) return missing;
   return printable(typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value));
 }
+
+/** Longer values typed on the command line are not quoted back: a pasted token is longer than any name or id. */
+const MAX_QUOTED_ARGUMENT = 40;
+
+/**
+ * A value typed on the command line, as an error may quote it: shown (escaped) when short, else
+ * only its length, since a long value in the wrong place is most often a pasted token.
+ */
+export function quotedArgument(value: string): string {
+  return value.length <= MAX_QUOTED_ARGUMENT ? printable(value) : `(a value of ${value.length} characters, not shown)`;
+}

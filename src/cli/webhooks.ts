@@ -65,10 +65,11 @@ async function definitionYaml(definition: unknown): Promise<string> {
 export function webhookCommands(ctx: Context): Command[] {
   const list = withConnection(new Command("list").description("list the tenant's webhooks")).action(async (options: ConnectionOptions) => {
     const { client } = await ctx.client(options);
-    const { data, response } = await client.GET("/webhooks", { signal: ctx.signal });
+    const { data, response, deviations } = await client.GET("/webhooks", { signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, "listing the webhooks");
+    ctx.noteDeviations("the webhooks", deviations);
     if (data === null || typeof data !== "object" || !Array.isArray(data.webhooks)) throw brokenAnswer("listing the webhooks");
-    if (options.json) return ctx.out(`${JSON.stringify(data, null, 2)}\n`);
+    if (options.json) return ctx.json(data, 2);
     if (data.webhooks.length === 0) return ctx.out("No webhooks.\n");
     await ctx.out(
       table(
@@ -94,14 +95,15 @@ export function webhookCommands(ctx: Context): Command[] {
   ).action(async (name: string, options: ConnectionOptions & { definition?: boolean }) => {
     checkPathArgument("getWebhook", "name", name, "the webhook name");
     const { client } = await ctx.client(options);
-    const { data, response } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
+    const { data, response, deviations } = await client.GET("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (data === undefined) throw callFailed(response.status, `reading ${printable(name)}`, name);
+    ctx.noteDeviations(`the webhook ${printable(name)}`, deviations);
     if (data === null || typeof data !== "object" || Array.isArray(data)) throw brokenAnswer(`reading ${printable(name)}`);
     if (options.definition) {
       const definition = toWebhookRequest(data);
-      return ctx.out(options.json ? `${JSON.stringify(definition, null, 2)}\n` : await definitionYaml(definition));
+      return options.json ? ctx.json(definition, 2) : ctx.out(await definitionYaml(definition));
     }
-    await ctx.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : describeWebhook(data));
+    await (options.json ? ctx.json(data, 2) : ctx.out(describeWebhook(data)));
   });
   example(get, "$ socotra-webhooks get policy-events", "$ socotra-webhooks get policy-events --definition > webhooks/policy-events.yaml");
 
@@ -116,7 +118,7 @@ export function webhookCommands(ctx: Context): Command[] {
     await ctx.confirm(`Delete the webhook ${printable(name)}? Its deliveries stop.`, options.yes);
     const { response } = await client.DELETE("/webhooks/{name}", { params: { path: { name } }, signal: ctx.signal });
     if (!response.ok) throw callFailed(response.status, `deleting ${printable(name)}`, name);
-    await ctx.out(options.json ? `${JSON.stringify({ deleted: name })}\n` : `Deleted ${printable(name)}.\n`);
+    await (options.json ? ctx.json({ deleted: name }) : ctx.out(`Deleted ${printable(name)}.\n`));
   });
   example(remove, "$ socotra-webhooks delete old-policy-events --yes");
 
@@ -127,7 +129,7 @@ export function webhookCommands(ctx: Context): Command[] {
     const { client } = await ctx.client(options);
     const { data, response } = await client.PATCH("/webhooks/{name}/unsuspend", { params: { path: { name } }, signal: ctx.signal });
     if (!response.ok) throw callFailed(response.status, `unsuspending ${printable(name)}`, name);
-    await ctx.out(options.json ? `${JSON.stringify(data ?? null, null, 2)}\n` : `Unsuspended ${printable(name)}.\n`);
+    await (options.json ? ctx.json(data ?? null, 2) : ctx.out(`Unsuspended ${printable(name)}.\n`));
   });
   example(unsuspend, "$ socotra-webhooks unsuspend policy-events");
 

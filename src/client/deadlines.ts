@@ -3,6 +3,7 @@
 // once the last of them is overdue, and only if any is still in flight. An attempt therefore
 // times out between `timeoutMs` and `timeoutMs` + one slice (a twentieth of it, at most 1 s).
 
+import { monotonicNow } from "../clock.js";
 import { MAX_TIMER_MS } from "./limits.js";
 
 const TIMED_OUT = Symbol("timed out");
@@ -17,9 +18,11 @@ type Timer = ReturnType<typeof setTimeout> & { ref?: () => void; unref?: () => v
 
 class Slice {
   readonly controller = new AbortController();
-  readonly startedAt = Date.now();
+  readonly startedAt = monotonicNow();
   uses = 0;
   inFlight = 0;
+  /** Its timer has run: an attempt joining it now would have no timeout at all. */
+  fired = false;
   timer: Timer | undefined;
 }
 
@@ -64,11 +67,14 @@ export class Deadlines {
   /** A shared signal for an attempt starting now. */
   shared(): AttemptSignal {
     let slice = this.slice;
-    if (slice === undefined || slice.uses >= MAX_USES || Date.now() - slice.startedAt >= this.width) {
+    if (slice === undefined || slice.fired || slice.uses >= MAX_USES || monotonicNow() - slice.startedAt >= this.width) {
       // A retired slice with nothing in flight has nothing to time out.
       if (slice !== undefined && slice.inFlight === 0) clearTimeout(slice.timer);
       const fresh = new Slice();
-      fresh.timer = setTimeout(() => fresh.inFlight > 0 && fresh.controller.abort(TIMED_OUT), this.sliceDelay) as Timer;
+      fresh.timer = setTimeout(() => {
+        fresh.fired = true;
+        if (fresh.inFlight > 0) fresh.controller.abort(TIMED_OUT);
+      }, this.sliceDelay) as Timer;
       slice = this.slice = fresh;
     }
     slice.uses += 1;

@@ -1,6 +1,6 @@
 // What stands between openapi-fetch and the network for each attempt: the attempt's timeout
 // signal, the token (when it is a function), no redirects, and a bound on the body's size.
-import { WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
+import { WebhooksNetworkError, WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
@@ -37,6 +37,28 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 const networkFailures = new WeakSet<object>();
 export const isNetworkFailure = (error: unknown): boolean => error !== null && typeof error === "object" && networkFailures.has(error);
 
+/** The ways openapi-fetch reads a body (and a caller may read a streamed one). */
+const BODY_READERS = ["json", "text", "arrayBuffer", "blob"] as const;
+
+/**
+ * A body that fails mid-read (a reset, a close before its Content-Length, malformed chunking, a
+ * corrupt gzip) rejects with undici's `TypeError: terminated`: marked as a network failure, as a
+ * rejection of fetch itself is, so that the client types it and retries an idempotent call. A
+ * SyntaxError (a body that is not JSON) or the client's own typed errors are left as they are.
+ */
+function markBodyFailures(response: Response): Response {
+  for (const name of BODY_READERS) {
+    const read = response[name];
+    const marked = () =>
+      read.call(response).catch((error: unknown) => {
+        if (error instanceof TypeError) networkFailures.add(error);
+        throw error;
+      });
+    Object.defineProperty(response, name, { value: marked, configurable: true, writable: true });
+  }
+  return response;
+}
+
 /** Status codes whose answers carry no body: a Response cannot be built around one. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -62,6 +84,8 @@ interface Guard {
   /** For a body read after the call returns: the attempt's deadline, which the body ends. */
   readonly deadline: AttemptSignal | undefined;
   readonly timedOut: () => Error;
+  /** For a streamed body, read by the caller after the call returned: its failure, typed. */
+  readonly failed: (error: unknown) => Error;
 }
 
 /**
@@ -70,7 +94,7 @@ interface Guard {
  * and the caller's signal) until the body ends, errs or is cancelled. Pulled through a reader: a
  * TransformStream costs near three times as much a body.
  */
-function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut }: Guard): Response {
+function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, failed }: Guard): Response {
   const reader = response.body!.getReader();
   let seen = 0;
   const body = new ReadableStream<Uint8Array>({
@@ -80,8 +104,9 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut }:
         chunk = await reader.read();
       } catch (error) {
         deadline?.end();
-        // The timer aborts with a private reason: the caller gets the typed error instead.
-        controller.error(deadline?.timedOut === true ? timedOut() : error);
+        // The timer aborts with a private reason: the caller gets the typed error instead. A
+        // streamed body fails after the call returned: typed here, as nothing else will.
+        controller.error(deadline?.timedOut === true ? timedOut() : deadline !== undefined && error instanceof TypeError ? failed(error) : error);
         return;
       }
       if (chunk.done) {
@@ -165,12 +190,13 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     }
     const counted = !declared || userFetch !== undefined;
     const stream = attempt?.stream === true;
-    if (!counted && !stream) return response;
-    return guarded(response, {
+    if (!counted && !stream) return markBodyFailures(response);
+    return markBodyFailures(guarded(response, {
       maxBytes: counted ? maxResponseBytes : Infinity,
       tooLarge: () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes),
       deadline: stream ? attempt.deadline : undefined,
       timedOut: () => new WebhooksTimeoutError(method, url, timeoutMs),
-    });
+      failed: (error) => new WebhooksNetworkError(method, url, 1, { cause: error }),
+    }));
   };
 }

@@ -22,6 +22,7 @@ import {
 } from "./answers.js";
 import { bodyDeadlines, readIterable, readStream, type BodyDeadlines } from "./body.js";
 import { checkDedupeStore, leasedDedupe, type DedupeStore } from "./dedupe.js";
+import { closestOutbound } from "./closest.js";
 import { KNOWN_DEVIATIONS, type Deviation } from "./deviations.js";
 import { handleRequest } from "./fetch.js";
 import { compilePattern, isKnownEventType, type WebhookPattern } from "./patterns.js";
@@ -322,9 +323,9 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     return bound(leased.handle(key, () => run(handlers, body), deadline, (error) => report(error, body)), body, deadline);
   }
 
-  /** Which outbound body this is (the first whose schema it satisfies), else the issues of the closest. */
+  /** Which outbound body this is (the first whose schema it satisfies), else the issues of the one it most resembles. */
   function classify(value: unknown): Classified | ReceiverAnswer {
-    let closest: readonly ContractIssue[] | undefined;
+    const issuesOf: (readonly ContractIssue[])[] = [];
     for (const { name, schema } of OUTBOUND_WEBHOOKS) {
       let issues: readonly ContractIssue[];
       try {
@@ -335,9 +336,9 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
       }
       const accepted = strict ? undefined : acceptDeviations(schema, value, issues);
       if (accepted !== undefined) return { name, ...accepted };
-      if (closest === undefined || issues.length < closest.length) closest = issues;
+      issuesOf.push(issues);
     }
-    return contractBroken(closest ?? []);
+    return contractBroken(issuesOf[closestOutbound(value)] ?? []);
   }
 
   function fromValue(value: unknown): ReceiverAnswer | Promise<ReceiverAnswer> {

@@ -14,11 +14,10 @@ function wildcardsOf(type: string): string[] {
   return parts.slice(1).map((_, i) => `${parts.slice(0, i + 1).join(".")}.*`);
 }
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(WEBHOOK_EVENT_TYPES);
 const KNOWN_PATTERNS: readonly string[] = [...new Set(["*", ...WEBHOOK_EVENT_TYPES, ...WEBHOOK_EVENT_TYPES.flatMap(wildcardsOf)])];
 const KNOWN_PATTERN_SET: ReadonlySet<string> = new Set(KNOWN_PATTERNS);
 
-export const isKnownEventType = (type: string): boolean => KNOWN_TYPES.has(type);
+export { isKnownEventType } from "../client/deviations.js";
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -102,11 +102,11 @@ describe("diverted resend", () => {
 
   it("lists failures and exits 1; the next run retries only what failed", async () => {
     const platform = platformWithDiverted(6);
-    platform.failWhen((method, path) => (method === "POST" && /tx-[24]\//.test(path) ? 503 : undefined));
+    platform.failWhen((method, path) => (method === "POST" && /tx-[24]\//.test(path) ? 429 : undefined));
     const io = { fetch: platform.fetch, cwd: dir.path };
     const first = await cli(["diverted", "resend", "policy-events", "--all"], io);
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/Resent 4 transaction\(s\).*; 2 failed, 0 unknown, 0 skipped\.\nFailed 2:\n {2}tx-[24] {2}resend: the platform answered 503\n {2}tx-[24] {2}/);
+    expect(first.stdout).toMatch(/Resent 4 transaction\(s\).*; 2 failed, 0 unknown, 0 skipped\.\nFailed 2 \(safe to run again[^)]*\):\n {2}tx-[24] {2}resend: the platform answered 429\n {2}tx-[24] {2}/);
     platform.failWhen(undefined);
     const second = await cli(["diverted", "resend", "policy-events", "--all", "--json"], io);
     expect(second.code).toBe(0);
@@ -114,7 +114,7 @@ describe("diverted resend", () => {
     expect(platform.resent.sort()).toEqual(["tx-0", "tx-1", "tx-2", "tx-3", "tx-4", "tx-5"]);
   });
 
-  it("never resends a transaction whose outcome is unknown, unless --force names it", async () => {
+  it("never resends a transaction whose outcome is unknown, unless --retry-unknown says so", async () => {
     const platform = platformWithDiverted(3);
     const io = {
       cwd: dir.path,
@@ -132,10 +132,10 @@ describe("diverted resend", () => {
     const second = await cli(["diverted", "resend", "policy-events", "--all", "--json"], { ...io, fetch: platform.fetch });
     expect(JSON.parse(second.stdout).results.map((result: { transactionId: string; outcome: string; reason: string }) => `${result.transactionId} ${result.outcome} ${result.reason}`)).toEqual([
       "tx-0 skipped already resent (ledger)",
-      "tx-1 skipped outcome of an earlier resend unknown (ledger): check the receiver, then --force",
+      "tx-1 skipped outcome of an earlier resend unknown (ledger): check the receiver, then --retry-unknown",
     ]);
     expect(second.code).toBe(0);
-    const forced = await cli(["diverted", "resend", "policy-events", "tx-1", "--force"], { ...io, fetch: platform.fetch });
+    const forced = await cli(["diverted", "resend", "policy-events", "--all", "--retry-unknown"], { ...io, fetch: platform.fetch });
     expect(forced.code).toBe(0);
     expect(platform.resent.filter((id) => id === "tx-1")).toHaveLength(2);
   });

@@ -300,7 +300,8 @@ describe("prototype names", () => {
 });
 
 describe("the bins and their readers", () => {
-  it("a reader that leaves early (`| head -1`) ends it quietly with status 0", async () => {
+  /** The simulator with webhook `w` diverting `count` events; `use` runs with the bin's environment. */
+  async function withDiverted(count: number, use: (env: Record<string, string | undefined>) => Promise<void>) {
     const running = await startSimulator({
       tokens: [TOKEN],
       integrations: { svc: "http://receiver.test/" },
@@ -312,12 +313,32 @@ describe("the bins and their readers", () => {
       const body = { name: "w", integrationName: "svc", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } };
       await writeFile(join(dir.path, "w.json"), JSON.stringify(body));
       expect((await cli(["apply", "w.json"], { env, cwd: dir.path })).code).toBe(0);
-      for (let index = 0; index < 1000; index += 1) await running.simulator.emit("policy.issue", { transactionId: `tx-${index}` });
-      const { stdout, stderr } = await promisify(execFile)("sh", ["-c", '{ node "$0" diverted list w; echo "status $?" >&2; } | head -1', bin], { env, cwd: dir.path });
-      expect(stdout).toMatch(/^TRANSACTION\s+EVENT TYPE/);
-      expect(stderr).toBe("status 0\n");
+      for (let index = 0; index < count; index += 1) await running.simulator.emit("policy.issue", { transactionId: `tx-${index}` });
+      await use(env);
     } finally {
       await running.stop();
     }
+  }
+
+  it("a reader that leaves early (`| head -1`) ends it quietly with status 0", async () => {
+    await withDiverted(1000, async (env) => {
+      const { stdout, stderr } = await promisify(execFile)("sh", ["-c", '{ node "$0" diverted list w; echo "status $?" >&2; } | head -1', bin], { env, cwd: dir.path });
+      expect(stdout).toMatch(/^TRANSACTION\s+EVENT TYPE/);
+      expect(stderr).toBe("status 0\n");
+    });
+  });
+
+  it("a closed pipe (`2>&1 | head -1`) ends a bulk resend's output, never its bookkeeping: every transaction resent and recorded, the lock released", async () => {
+    await withDiverted(400, async (env) => {
+      const script = '{ node "$0" diverted resend w --all 2>&1; echo "status $?" >&3; } 3>&2 | head -1';
+      const { stdout, stderr } = await promisify(execFile)("sh", ["-c", script, bin], { env, cwd: dir.path });
+      expect(stdout).toMatch(/^Resending 400 transaction\(s\) of w/);
+      expect(stderr).toBe("status 0\n");
+      const { readFile, readdir } = await import("node:fs/promises");
+      const records = (await readFile(join(dir.path, ".socotra-webhooks-ledger.jsonl"), "utf8")).trimEnd().split("\n").map((line) => JSON.parse(line) as { state: string });
+      expect(records.filter((record) => record.state === "resent")).toHaveLength(400);
+      expect(records.filter((record) => record.state === "sending")).toHaveLength(400);
+      expect((await readdir(dir.path)).filter((file) => file.includes(".lock"))).toEqual([]);
+    });
   });
 });

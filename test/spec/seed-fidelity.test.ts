@@ -14,7 +14,8 @@ const deref = (node: Json): Json =>
 function notation(schema: Json): string {
   if (schema.$ref) {
     const name = schema.$ref.split("/").pop();
-    if (name === "WebhookEventType") return "string <eventTypes>";
+    // ObservedEventType is the same list, open for the platform's answers: still the reference's type.
+    if (name === "WebhookEventType" || name === "ObservedEventType") return "string <eventTypes>";
     if (name === "Timestamp") return "timestamp";
     const target = deref(schema);
     if (target.enum) return notation(target);

@@ -7,6 +7,7 @@ import {
   WEBHOOK_EVENT_TYPES,
   type components,
   type EventStreamData,
+  type ObservedEventType,
   type WebhookDivertedEventResponse,
   type WebhookEventType,
   type WebhookPayload,
@@ -47,6 +48,8 @@ async function typeChecks() {
 
   const { data } = await client.GET("/webhooks/{name}", { params: { path: { name: "w" } } });
   if (data) expectTypeOf(data).toEqualTypeOf<WebhookResponse>();
+  // openapi-fetch's own result type would turn the open event type into an object type: ours keeps it a string.
+  if (data) expectTypeOf(data.events[0]!).toEqualTypeOf<ObservedEventType>();
 
   // @ts-expect-error an unknown event type is not a WebhookEventType
   const unknownEvent: WebhookEventType = "policy.teleport";
@@ -64,7 +67,15 @@ describe("types", () => {
     expectTypeOf<WebhookRequest>().toEqualTypeOf<components["schemas"]["WebhookRequest"]>();
     expectTypeOf<WebhookPayload["data"]>().toEqualTypeOf<EventStreamData>();
     expectTypeOf<WebhookPayload["timestamp"]>().toEqualTypeOf<string>();
-    expectTypeOf<WebhookDivertedEventResponse["eventType"]>().toEqualTypeOf<WebhookEventType>();
+    // Answers carry an open event type: the 100 names (editors complete them) or any other string.
+    expectTypeOf<WebhookDivertedEventResponse["eventType"]>().toEqualTypeOf<ObservedEventType>();
+    expectTypeOf<WebhookResponse["events"][number]>().toEqualTypeOf<ObservedEventType>();
+    expectTypeOf<WebhookEventType>().toExtend<ObservedEventType>();
+    expectTypeOf<"policy.brandNewType">().toExtend<ObservedEventType>();
+    // Not collapsed to `string`, which would lose the completion of the 100 names.
+    expectTypeOf<ObservedEventType>().not.toEqualTypeOf<string>();
+    // Requests stay closed.
+    expectTypeOf<NonNullable<WebhookRequest["events"]>[number]>().toEqualTypeOf<WebhookEventType>();
     expectTypeOf<NonNullable<webhooks["eventDelivery"]["post"]>["requestBody"]>().toEqualTypeOf<{
       content: { "application/json": WebhookPayload };
     }>();
