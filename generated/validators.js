@@ -2157,6 +2157,7 @@ export const ROOT_TYPES = {
   "WebhookDivertedEventResponse": "object",
   "EventStreamData": "object",
   "WebhookEventType": "string",
+  "ObservedEventType": "string",
   "Timestamp": "string",
   "RetryStrategy": "string",
   "FailureHandlingMode": "string",

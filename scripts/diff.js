@@ -135,7 +135,15 @@ export function compareSchemas(base, head, pointer, direction, changes) {
     compareSchemas(base.additionalProperties, head.additionalProperties, `${pointer}/additionalProperties`, direction, changes);
   }
   compareSchemas(base.items, head.items, `${pointer}/items`, direction, changes);
-  for (const keyword of ["allOf", "anyOf", "oneOf", "not", "if", "then", "else", "const"]) {
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const [baseBranches, headBranches] = [base[keyword], head[keyword]];
+    // Branch by branch when there are as many: a change inside a referenced component is that
+    // component's, named once, not a change of every schema that composes it.
+    if (Array.isArray(baseBranches) && Array.isArray(headBranches) && baseBranches.length === headBranches.length) {
+      baseBranches.forEach((branch, i) => compareSchemas(branch, headBranches[i], `${pointer}/${keyword}/${i}`, direction, changes));
+    } else if (!same(baseBranches, headBranches)) add(`${keyword} changed`, true);
+  }
+  for (const keyword of ["not", "if", "then", "else", "const"]) {
     if (!same(base[keyword], head[keyword])) add(`${keyword} changed`, true);
   }
 }
@@ -323,11 +331,11 @@ export function loadBase(reference) {
 
 if (isMain(import.meta.url)) {
   const { parseArgs } = await import("node:util");
-  const usage = "usage: npm run diff -- --base REF|FILE [--head FILE] [--format text|markdown]";
+  const usage = "usage: npm run diff -- --base REF|FILE [--head FILE] [--format text|markdown] [--release-version X.Y.Z]";
   /** @type {Record<string, any>} */
   let values;
   try {
-    ({ values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, format: { type: "string", default: "text" } } }));
+    ({ values } = parseArgs({ options: { base: { type: "string" }, head: { type: "string" }, format: { type: "string", default: "text" }, "release-version": { type: "string" } } }));
   } catch (error) {
     console.error(`diff: ${/** @type {Error} */ (error).message}\n${usage}`);
     process.exit(2);
@@ -345,7 +353,8 @@ if (isMain(import.meta.url)) {
   }
   const head = values.head ? loadBase(values.head) : /** @type {Json} */ (await (await import("./bundle.js")).bundleSpec());
   const changes = diffSpecs(base, head);
-  const [from, to] = [base.info?.version, head.info?.version];
+  // The version the head ships as: its own, or the one its pending changesets declare.
+  const [from, to] = [base.info?.version, values["release-version"] ?? head.info?.version];
   process.stdout.write(formatChanges(changes, { from, to, format: values.format }));
   if (changes.some((change) => change.breaking) && !allowsBreaking(from, to)) {
     console.error(`breaking changes need a breaking release: raise the major version (or the minor while it is 0.x), e.g. with a "major" changeset`);

@@ -29,9 +29,22 @@ export function createAjv(options = {}) {
   return ajv;
 }
 
+/**
+ * A schema's root JSON type: its own `type`, or the one type every branch of its `anyOf`/`oneOf`
+ * shares (ObservedEventType: a known type or any string is a string).
+ */
+function rootTypeOf(spec, schema) {
+  if (schema.$ref) return rootTypeOf(spec, spec.components.schemas[schema.$ref.split("/").pop()]);
+  if (schema.type !== undefined) return schema.type;
+  const branches = schema.anyOf ?? schema.oneOf;
+  if (!Array.isArray(branches)) return undefined;
+  const types = new Set(branches.map((branch) => rootTypeOf(spec, branch)));
+  return types.size === 1 ? [...types][0] : undefined;
+}
+
 export async function writeValidators(spec, outDir = GENERATED) {
   const names = Object.keys(spec.components.schemas);
-  const rootTypes = Object.fromEntries(names.map((name) => [name, spec.components.schemas[name].type]));
+  const rootTypes = Object.fromEntries(names.map((name) => [name, rootTypeOf(spec, spec.components.schemas[name])]));
   const ajv = createAjv({ code: { source: true, esm: true, lines: true } });
   ajv.addSchema(schemasDocument(spec));
   const refs = Object.fromEntries(names.map((name) => [`validate${name}`, `${SCHEMAS_ID}#/$defs/${name}`]));

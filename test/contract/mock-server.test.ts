@@ -1,10 +1,10 @@
 // startMockServer and the socotra-webhooks-mock bin: a clear message for a port in use or a
 // missing Prism, and stop() that leaves no process behind. Signals: mock-lifecycle.e2e.test.ts.
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,7 +44,7 @@ describe("startMockServer", { timeout: 60_000 }, () => {
     // The compiled testing entry, alone in a folder where no @stoplight/prism-cli can be found.
     const lonely = await mkdtemp(join(tmpdir(), "no-prism-"));
     try {
-      for (const file of ["testing.js", "mock/prism.js", "errors.js"]) await cp(join(root, "dist", file), join(lonely, "dist", file));
+      for (const file of await relativeImportClosure(join(root, "dist"), "testing.js")) await cp(join(root, "dist", file), join(lonely, "dist", file));
       const entry = JSON.stringify(join(lonely, "dist", "testing.js"));
       const script = `const { startMockServer } = await import(${entry}); console.log("imported"); await startMockServer().catch((error) => console.error(error.name, error.message));`;
       const result = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script]);
@@ -55,6 +55,19 @@ describe("startMockServer", { timeout: 60_000 }, () => {
     }
   });
 });
+
+/** The files an ES module in `dir` loads through relative imports, itself included (not node_modules). */
+async function relativeImportClosure(dir: string, entry: string): Promise<string[]> {
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = await readFile(join(dir, file), "utf8");
+    for (const [, specifier] of text.matchAll(/\bfrom\s+"(\.{1,2}\/[^"]+)"/g)) await visit(normalize(join(dirname(file), specifier!)));
+  };
+  await visit(entry);
+  return [...seen];
+}
 
 it("socotra-webhooks-mock explains a port in use, without a stack trace", async () => {
   const result = await promisify(execFile)(process.execPath, [join(root, "dist", "bin", "mock.js"), "--port", String(takenPort)]).catch((error) => error);
