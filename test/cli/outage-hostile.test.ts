@@ -30,3 +30,43 @@ describe("a --ledger that is not a ledger", () => {
     expect((await lstat(path)).size).toBe(3 * 1024 * 1024);
   });
 });
+
+describe("a resend answered 2xx is resent, whatever its body", () => {
+  // The spec says the answer has no body; a gateway or a newer platform may add one. The status
+  // proves the platform acted: recording "unknown" would hide a done resend behind --retry-unknown.
+  const bodies: [string, () => Response][] = [
+    ["a text body", () => new Response("OK", { status: 200, headers: { "content-type": "text/plain" } })],
+    ["a JSON body cut short", () => new Response('{"resent": tr', { status: 200, headers: { "content-type": "application/json" } })],
+    [
+      "a body lost mid-read",
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('{"a":'));
+              controller.error(new TypeError("terminated"));
+            },
+          }),
+          { status: 200, headers: { "content-type": "application/json" } },
+        ),
+    ],
+  ];
+  for (const [what, answer] of bodies) {
+    it(`${what}: resent, recorded resent, and not resent again`, async () => {
+      const stand = fakePlatform();
+      stand.webhooks.set("w", aWebhook("w"));
+      stand.divert("w", 2);
+      const fetch = async (request: Request) => {
+        const response = await stand.fetch(request);
+        return request.method === "POST" && response.ok ? answer() : response;
+      };
+      const io = { fetch, cwd: dir.path };
+      const first = await cli(["diverted", "resend", "w", "--all"], io);
+      expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/^Resent 2 transaction\(s\) of w in .*; 0 failed, 0 unknown, 0 skipped\.\n$/)]);
+      const states = (await readFile(join(dir.path, ".socotra-webhooks-ledger.jsonl"), "utf8")).trimEnd().split("\n").map((line) => JSON.parse(line).state);
+      expect(states.filter((state) => state !== "sending")).toEqual(["resent", "resent"]);
+      stand.divert("w", 0);
+      expect(stand.resent.sort()).toEqual(["tx-0", "tx-1"]);
+    });
+  }
+});
