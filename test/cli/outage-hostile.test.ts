@@ -70,3 +70,37 @@ describe("a resend answered 2xx is resent, whatever its body", () => {
     });
   }
 });
+
+describe("the ledger's lock", () => {
+  const ledgerPath = () => join(dir.path, "ledger.jsonl");
+
+  it("a lock held on another host (a shared disk) is never taken over, even when its pid is dead here", async () => {
+    const pid = deadPid();
+    const lock = JSON.stringify({ pid, holder: `ledger.jsonl.lock.${pid}.0a1b2c`, host: "build-7.example", pidNamespace: "pid:[1]" });
+    await writeFile(`${ledgerPath()}.lock`, lock);
+    await expect(Ledger.open(ledgerPath(), "ledger.jsonl")).rejects.toThrow(
+      new RegExp(`the ledger ledger\\.jsonl is locked by process ${pid} on build-7\\.example, which this run cannot check`),
+    );
+    expect(await readFile(`${ledgerPath()}.lock`, "utf8")).toBe(lock);
+  });
+
+  it("a lock this host wrote in another pid namespace (another container) is never taken over either", async () => {
+    const ours = await Ledger.open(ledgerPath(), "ledger.jsonl");
+    const written = JSON.parse(await readFile(`${ledgerPath()}.lock`, "utf8"));
+    await ours.close();
+    expect(written).toEqual({ pid: process.pid, holder: expect.any(String), host: expect.any(String), pidNamespace: process.platform === "linux" ? expect.stringMatching(/^pid:\[\d+\]$/) : undefined });
+    const pid = deadPid();
+    await writeFile(`${ledgerPath()}.lock`, JSON.stringify({ ...written, pid, pidNamespace: "pid:[7]" }));
+    await expect(Ledger.open(ledgerPath(), "ledger.jsonl")).rejects.toThrow(/cannot check/);
+  });
+
+  it("a symbolic link where the lock goes, dangling or not, is refused naming the rule; nothing is removed", async () => {
+    const target = join(dir.path, "elsewhere");
+    await symlink(target, `${ledgerPath()}.lock`);
+    await expect(Ledger.open(ledgerPath(), "ledger.jsonl")).rejects.toThrow(/ledger\.jsonl\.lock is a symbolic link/);
+    await writeFile(target, String(deadPid()));
+    await expect(Ledger.open(ledgerPath(), "ledger.jsonl")).rejects.toThrow(/ledger\.jsonl\.lock is a symbolic link/);
+    expect((await lstat(`${ledgerPath()}.lock`)).isSymbolicLink()).toBe(true);
+    expect((await readdir(dir.path)).sort()).toEqual(["elsewhere", "ledger.jsonl.lock"]);
+  });
+});
