@@ -104,3 +104,39 @@ describe("the ledger's lock", () => {
     expect((await readdir(dir.path)).sort()).toEqual(["elsewhere", "ledger.jsonl.lock"]);
   });
 });
+
+describe("plan and apply over a webhook holding an event type the contract does not list", () => {
+  const platform = () => {
+    const stand = fakePlatform();
+    stand.webhooks.set("w", aWebhook("w", { events: ["policy.issue", "policy.brandNewType" as never] }));
+    stand.webhooks.set("v", aWebhook("v"));
+    return stand;
+  };
+
+  it("plan shows every webhook, and which one apply cannot send back as held (exit 1); nothing is sent", async () => {
+    const stand = platform();
+    await writeFile(join(dir.path, "hooks.yaml"), "- name: w\n  enabled: false\n- name: v\n  enabled: false\n");
+    const plan = await cli(["plan", "hooks.yaml"], { fetch: stand.fetch, cwd: dir.path });
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain("webhook w (hooks.yaml): update\n  ~ enabled: true → false\n  ! cannot apply: what the platform holds breaks the contract's WebhookRequest");
+    expect(plan.stdout).toContain("webhook v (hooks.yaml): update\n  ~ enabled: true → false\n");
+    expect(plan.stdout).toContain("Plan: 0 to create, 2 to update, 0 unchanged; 1 cannot be applied as the files stand.\n");
+    expect(plan.stderr).toMatch(/note: the webhook w: 1 value\(s\) carry 1 event type\(s\) the contract does not list yet: policy\.brandNewType/);
+    expect(plan.stderr).toMatch(/error: 1 webhook\(s\) cannot be applied: w \(give those fields in the file; the plan above says why\); nothing was sent/);
+    expect(stand.requests.filter((request) => !request.startsWith("GET"))).toEqual([]);
+  });
+
+  it("apply sends nothing while one cannot be sent back; with `events` given in the file, it applies", async () => {
+    const stand = platform();
+    await writeFile(join(dir.path, "hooks.yaml"), "- name: w\n  enabled: false\n- name: v\n  enabled: false\n");
+    const refused = await cli(["apply", "hooks.yaml"], { fetch: stand.fetch, cwd: dir.path });
+    expect(refused.code).toBe(1);
+    expect(stand.requests.filter((request) => !request.startsWith("GET"))).toEqual([]);
+    await writeFile(join(dir.path, "hooks.yaml"), "- name: w\n  enabled: false\n  events: [policy.issue]\n");
+    const plan = await cli(["plan", "hooks.yaml"], { fetch: stand.fetch, cwd: dir.path });
+    expect(plan.code).toBe(0);
+    const applied = await cli(["apply", "hooks.yaml"], { fetch: stand.fetch, cwd: dir.path });
+    expect(applied.code).toBe(0);
+    expect(stand.webhooks.get("w")?.events).toEqual(["policy.issue"]);
+  });
+});
