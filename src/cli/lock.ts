@@ -7,7 +7,7 @@
 // Whether a pid is alive says something only where it was written: a lock naming another host (a
 // ledger on a shared disk) or another pid namespace (another container) is never taken over.
 import { randomBytes } from "node:crypto";
-import { constants, readlinkSync } from "node:fs";
+import { closeSync, constants, openSync, readSync, readlinkSync, rmSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { link, open, rm, stat, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -123,6 +123,25 @@ async function takeOver(lockPath: string, held: Held, shown: string): Promise<vo
   }
 }
 
+/** Locks this process holds: released by the process's end too (a second Ctrl-C's exit, an uncaught error), where no finally runs. */
+const heldHere = new Map<string, string>();
+let releasingAtExit = false;
+
+function releaseAtExit(): void {
+  for (const [lockPath, holderPath] of heldHere) {
+    try {
+      const fd = openSync(lockPath, constants.O_RDONLY | NONBLOCK | NOFOLLOW);
+      const buffer = Buffer.alloc(1024);
+      const text = buffer.subarray(0, readSync(fd, buffer)).toString("utf8");
+      closeSync(fd);
+      if (text.includes(`"holder":${JSON.stringify(basename(holderPath))}`)) unlinkSync(lockPath);
+    } catch {
+      // gone already, or never ours: nothing to release
+    }
+    rmSync(holderPath, { force: true });
+  }
+}
+
 /** Takes the lock of the ledger at `path`, or refuses (exit 2) while a live run holds it. */
 export async function lockLedger(path: string, shown: string): Promise<LedgerLock> {
   const lockPath = `${path}.lock`;
@@ -133,6 +152,7 @@ export async function lockLedger(path: string, shown: string): Promise<LedgerLoc
     throw usageError(`cannot create the ledger lock ${printable(shown)}.lock: ${codeOf(error) ?? "unwritable"}`);
   }
   const release = async () => {
+    heldHere.delete(lockPath);
     // The lock first: a crash in between leaves only the holder file, which locks nothing.
     const held = await readHeld(lockPath, shown).catch(() => undefined);
     if (held?.holder === basename(holderPath)) await unlink(lockPath).catch(() => undefined);
@@ -142,6 +162,9 @@ export async function lockLedger(path: string, shown: string): Promise<LedgerLoc
     for (let round = 0; round < ROUNDS; round += 1) {
       try {
         await link(holderPath, lockPath);
+        heldHere.set(lockPath, holderPath);
+        if (!releasingAtExit) process.once("exit", releaseAtExit);
+        releasingAtExit = true;
         return { release };
       } catch (error) {
         if (codeOf(error) !== "EEXIST") throw usageError(`cannot create the ledger lock ${printable(shown)}.lock: ${codeOf(error) ?? "unwritable"}`);

@@ -140,3 +140,24 @@ describe("plan and apply over a webhook holding an event type the contract does 
     expect(stand.webhooks.get("w")?.events).toEqual(["policy.issue"]);
   });
 });
+
+describe("the lock on every way out", () => {
+  // The bin's second Ctrl-C is process.exit(130), and an uncaught error ends the process without
+  // any finally: the lock went with neither, and the next run had to take it over as stale.
+  for (const [how, end] of [
+    ["process.exit(130) (a second Ctrl-C)", "process.exit(130);"],
+    ["an uncaught exception", "setTimeout(() => { throw new Error('boom'); });"],
+  ] as const) {
+    it(`is released by ${how}`, async () => {
+      const { build } = await import("esbuild");
+      const bundle = join(dir.path, "lock.mjs");
+      await build({ entryPoints: [join(import.meta.dirname, "../../src/cli/lock.ts")], bundle: true, platform: "node", format: "esm", outfile: bundle, logLevel: "silent" });
+      const ledger = join(dir.path, "ledger.jsonl");
+      const script = `const { lockLedger } = await import(${JSON.stringify(bundle)}); await lockLedger(${JSON.stringify(ledger)}, "ledger.jsonl"); console.log("locked"); ${end}`;
+      const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+      expect(child.stdout).toBe("locked\n");
+      expect(child.status).toBe(how.startsWith("process.exit") ? 130 : 1);
+      expect((await readdir(dir.path)).sort()).toEqual(["lock.mjs"]);
+    });
+  }
+});
