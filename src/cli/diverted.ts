@@ -338,8 +338,11 @@ async function act(
   let outcome: Pick<Result, "outcome" | "status" | "reason">;
   const done = action === "resend" ? "resent" : "deleted";
   try {
-    const params = { params: { path: { name, transactionId } } };
+    // The status decides (the spec gives no body): a body is never read, so an odd or broken one
+    // cannot turn a 2xx, which proves the platform acted, into an unknown outcome.
+    const params = { params: { path: { name, transactionId } }, parseAs: "stream" as const };
     const { response } = action === "resend" ? await client.POST("/webhooks/{name}/diverted/{transactionId}/resend", params) : await client.DELETE("/webhooks/{name}/diverted/{transactionId}", params);
+    await response.body?.cancel().catch(() => undefined);
     const rule = classifyAnswer({ status: response.status });
     if (response.status === 404 && action === "delete") outcome = { outcome: "deleted", status: 404, reason: "already gone" };
     else if (rule.outcome === "done") outcome = { outcome: done, status: response.status };

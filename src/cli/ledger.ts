@@ -5,7 +5,6 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { constants, createReadStream } from "node:fs";
 import { dirname } from "node:path";
-import { createInterface } from "node:readline";
 import { CliError, printable, usageError } from "./context.js";
 import { lockLedger, type LedgerLock } from "./lock.js";
 
@@ -136,7 +135,6 @@ async function read(path: string, shown: string) {
     throw usageError(`cannot read the ledger ${printable(shown)}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
   const endsWithNewline = text.length === 0 || text[0] === 0x0a;
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   let previous: string | undefined;
   let number = 0;
   const apply = (line: string, lineNumber: number) => {
@@ -146,17 +144,50 @@ async function read(path: string, shown: string) {
     states.set(keyOf(record.baseUrl, record.webhook, record.transactionId), record.state);
   };
   // Each line is applied once the next one is seen, so the last is known when it is applied.
-  for await (const line of lines) {
+  for await (const line of boundedLines(path, shown)) {
     if (previous !== undefined) apply(previous, number);
     previous = line;
     number += 1;
   }
   let torn = false;
   if (previous !== undefined) {
-    if (!endsWithNewline && parseRecord(previous) === undefined) torn = true; // a crash mid-write: that record's request was never sent
+    // A crash mid-write leaves the start of a record (that record's request was never sent); any
+    // other unfinished line is not ours (--ledger naming the wrong file): refused, never cut.
+    if (!endsWithNewline && parseRecord(previous) === undefined && isRecordStart(previous)) torn = true;
     else apply(previous, number);
   }
   return { states, torn, endsWithNewline, created: false };
+}
+
+/** Every record this CLI writes starts so (`at` first); a torn one is a prefix of it, or starts with it. */
+const RECORD_START = '{"at":"';
+const isRecordStart = (line: string) => line.startsWith(RECORD_START) || (line !== "" && RECORD_START.startsWith(line));
+
+/** Longer than any record (two names of 1,024 characters, a base URL): a line past it is not a record, refused unread. */
+const MAX_LINE_BYTES = 1024 * 1024;
+
+/** The file's lines, each held in memory only up to MAX_LINE_BYTES (a wrong file may have no newline at all). */
+async function* boundedLines(path: string, shown: string): AsyncGenerator<string> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  let number = 1;
+  const tooLong = () => usageError(`the ledger ${printable(shown)} line ${number} is longer than ${MAX_LINE_BYTES.toLocaleString("en-US")} bytes, so it is not a ledger record; is --ledger the right file?`);
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+      if (length + newline - start > MAX_LINE_BYTES) throw tooLong();
+      parts.push(chunk.subarray(start, newline));
+      yield Buffer.concat(parts).toString("utf8").replace(/\r$/, "");
+      parts = [];
+      length = 0;
+      number += 1;
+      start = newline + 1;
+    }
+    length += chunk.length - start;
+    if (length > MAX_LINE_BYTES) throw tooLong();
+    parts.push(chunk.subarray(start));
+  }
+  if (length > 0) yield Buffer.concat(parts).toString("utf8");
 }
 
 /** Drops the torn last line, so that it never sits between two records (where it would mean damage). */

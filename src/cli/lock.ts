@@ -4,8 +4,11 @@
 // dead is taken over by renaming the dead holder's own file aside first: rename(2) of one file
 // succeeds once, so exactly one taker may remove that lock; everyone else tries link(2) again and
 // finds either no lock or a live one. Never read-check-delete-recreate, which lets two runs in.
+// Whether a pid is alive says something only where it was written: a lock naming another host (a
+// ledger on a shared disk) or another pid namespace (another container) is never taken over.
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { closeSync, constants, openSync, readSync, readlinkSync, rmSync, unlinkSync } from "node:fs";
+import { hostname } from "node:os";
 import { link, open, rm, stat, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CliError, printable, usageError } from "./context.js";
@@ -20,11 +23,25 @@ interface Held {
   /** The holder's own file (absent in a lock written by an older version: a bare pid). */
   holder: string | undefined;
   ino: number;
+  /** Where its pid means something (absent in a lock written by an older version: taken as here). */
+  host: string | undefined;
+  pidNamespace: string | undefined;
   /** The lock's content as read. */
   text: string;
 }
 
 const NONBLOCK = constants.O_NONBLOCK ?? 0;
+/** A symbolic link where the lock goes is refused, never followed (to another file, or to nothing). */
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+/** This process's pid namespace (Linux), so that a container sharing the disk and the host name is told apart. */
+const PID_NAMESPACE = (() => {
+  try {
+    return readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return null;
+  }
+})();
+const HERE = { host: hostname(), ...(PID_NAMESPACE !== null && { pidNamespace: PID_NAMESPACE }) };
 /** How many times a taker goes round (another taker may win each round): bounded. */
 const ROUNDS = 50;
 const HOLDER_NAME = /^[^/\\]+\.lock\.\d+\.[0-9a-f]+$/;
@@ -36,9 +53,10 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
 async function readHeld(lockPath: string, shown: string): Promise<Held | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(lockPath, constants.O_RDONLY | NONBLOCK);
+    handle = await open(lockPath, constants.O_RDONLY | NONBLOCK | NOFOLLOW);
   } catch (error) {
     if (codeOf(error) === "ENOENT") return undefined;
+    if (codeOf(error) === "ELOOP") throw usageError(`the ledger lock ${printable(shown)}.lock is a symbolic link (rule: the lock is a file the CLI creates, never followed); remove it`);
     throw usageError(`cannot read the ledger lock ${printable(shown)}.lock: ${codeOf(error) ?? "unreadable"}`);
   }
   try {
@@ -49,20 +67,27 @@ async function readHeld(lockPath: string, shown: string): Promise<Held | undefin
     const text = buffer.subarray(0, bytesRead).toString("utf8").trim();
     let pid = Number(text);
     let holder: string | undefined;
+    let host: string | undefined;
+    let pidNamespace: string | undefined;
     if (text.startsWith("{")) {
       try {
-        const parsed = JSON.parse(text) as { pid?: unknown; holder?: unknown };
+        const parsed = JSON.parse(text) as { pid?: unknown; holder?: unknown; host?: unknown; pidNamespace?: unknown };
         pid = Number(parsed.pid);
         holder = typeof parsed.holder === "string" && HOLDER_NAME.test(parsed.holder) ? parsed.holder : undefined;
+        host = typeof parsed.host === "string" ? parsed.host : undefined;
+        pidNamespace = typeof parsed.pidNamespace === "string" ? parsed.pidNamespace : undefined;
       } catch {
         pid = Number.NaN;
       }
     }
-    return { pid, holder, ino: stats.ino, text };
+    return { pid, holder, ino: stats.ino, host, pidNamespace, text };
   } finally {
     await handle.close();
   }
 }
+
+/** A lock written elsewhere: its pid cannot be checked from here. */
+const foreign = (held: Held) => (held.host !== undefined && held.host !== HERE.host) || (held.pidNamespace !== undefined && PID_NAMESPACE !== null && held.pidNamespace !== PID_NAMESPACE);
 
 function alive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
@@ -98,16 +123,36 @@ async function takeOver(lockPath: string, held: Held, shown: string): Promise<vo
   }
 }
 
+/** Locks this process holds: released by the process's end too (a second Ctrl-C's exit, an uncaught error), where no finally runs. */
+const heldHere = new Map<string, string>();
+let releasingAtExit = false;
+
+function releaseAtExit(): void {
+  for (const [lockPath, holderPath] of heldHere) {
+    try {
+      const fd = openSync(lockPath, constants.O_RDONLY | NONBLOCK | NOFOLLOW);
+      const buffer = Buffer.alloc(1024);
+      const text = buffer.subarray(0, readSync(fd, buffer)).toString("utf8");
+      closeSync(fd);
+      if (text.includes(`"holder":${JSON.stringify(basename(holderPath))}`)) unlinkSync(lockPath);
+    } catch {
+      // gone already, or never ours: nothing to release
+    }
+    rmSync(holderPath, { force: true });
+  }
+}
+
 /** Takes the lock of the ledger at `path`, or refuses (exit 2) while a live run holds it. */
 export async function lockLedger(path: string, shown: string): Promise<LedgerLock> {
   const lockPath = `${path}.lock`;
   const holderPath = `${lockPath}.${unique()}`;
   try {
-    await writeFile(holderPath, JSON.stringify({ pid: process.pid, holder: basename(holderPath) }), { flag: "wx", mode: 0o644 });
+    await writeFile(holderPath, JSON.stringify({ pid: process.pid, holder: basename(holderPath), ...HERE }), { flag: "wx", mode: 0o644 });
   } catch (error) {
     throw usageError(`cannot create the ledger lock ${printable(shown)}.lock: ${codeOf(error) ?? "unwritable"}`);
   }
   const release = async () => {
+    heldHere.delete(lockPath);
     // The lock first: a crash in between leaves only the holder file, which locks nothing.
     const held = await readHeld(lockPath, shown).catch(() => undefined);
     if (held?.holder === basename(holderPath)) await unlink(lockPath).catch(() => undefined);
@@ -117,12 +162,21 @@ export async function lockLedger(path: string, shown: string): Promise<LedgerLoc
     for (let round = 0; round < ROUNDS; round += 1) {
       try {
         await link(holderPath, lockPath);
+        heldHere.set(lockPath, holderPath);
+        if (!releasingAtExit) process.once("exit", releaseAtExit);
+        releasingAtExit = true;
         return { release };
       } catch (error) {
         if (codeOf(error) !== "EEXIST") throw usageError(`cannot create the ledger lock ${printable(shown)}.lock: ${codeOf(error) ?? "unwritable"}`);
       }
       const held = await readHeld(lockPath, shown);
       if (held === undefined) continue; // released meanwhile
+      if (foreign(held)) {
+        const where = held.host !== HERE.host ? printable(held.host!.slice(0, 100)) : `this host in another pid namespace (a container: ${printable(held.pidNamespace!.slice(0, 40))})`;
+        throw usageError(
+          `the ledger ${printable(shown)} is locked by process ${held.pid} on ${where}, which this run cannot check; run there, or remove ${printable(shown)}.lock once that run is over`,
+        );
+      }
       if (alive(held.pid)) {
         throw usageError(
           `another socotra-webhooks run (process ${held.pid}) is using the ledger ${printable(shown)}; wait for it, or remove ${printable(shown)}.lock if that process is not ours`,

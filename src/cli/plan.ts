@@ -25,8 +25,14 @@ export interface PlannedWebhook {
   name: string;
   action: "create" | "update" | "unchanged";
   changes: FieldChange[];
-  /** The body apply sends. */
-  body: WebhookRequest;
+  /** The body apply sends; absent when it cannot send one (`blocked`). */
+  body?: WebhookRequest;
+  /**
+   * Why apply cannot send this webhook as the files stand: what the platform holds, sent back for
+   * a field the file omits, breaks the request schema (an event type the contract does not list
+   * yet: read and shown, but never sent unasked).
+   */
+  blocked?: string;
 }
 
 type Json = unknown;
@@ -82,16 +88,17 @@ async function planAll(ctx: Context, client: WebhooksClient, definitions: Defini
     const { resetAlertIntegrationName: reset, ...wanted } = webhook;
     const resetAlert = reset === true && webhook.alertIntegrationName === undefined;
     if (resetAlert) delete heldRequest.alertIntegrationName;
-    let body: WebhookRequest;
+    let body: WebhookRequest | undefined;
+    let blocked: string | undefined;
     try {
       body = parse("WebhookRequest", merge(heldRequest, webhook));
     } catch (error) {
       if (!(error instanceof ContractValidationError)) throw error;
-      throw new CliError(`${printable(file)}: webhook ${printable(webhook.name)}: what the platform holds breaks the contract's WebhookRequest (${error.message}); give those fields in the file`, 1);
+      blocked = `what the platform holds breaks the contract's WebhookRequest (${error.message}); give those fields in the file`;
     }
     const changes = diff(heldRequest, wanted);
     if (resetAlert && held.alertIntegrationName !== undefined) changes.push({ field: "alertIntegrationName", from: held.alertIntegrationName });
-    planned.push({ file, name: webhook.name, action: changes.length === 0 ? "unchanged" : "update", changes, body });
+    planned.push({ file, name: webhook.name, action: changes.length === 0 ? "unchanged" : "update", changes, ...(body !== undefined && { body }), ...(blocked !== undefined && { blocked }) });
   }
   return planned;
 }
@@ -116,9 +123,19 @@ async function printPlan(ctx: Context, planned: PlannedWebhook[]): Promise<void>
     const what = webhook.action === "unchanged" ? "no change" : webhook.action;
     await ctx.out(`webhook ${printable(webhook.name)} (${printable(webhook.file)}): ${what}\n`);
     for (const change of webhook.changes) await ctx.out(`${describeChange(change)}\n`);
+    if (webhook.blocked !== undefined) await ctx.out(`  ! cannot apply: ${printable(webhook.blocked)}\n`);
   }
   const count = (action: PlannedWebhook["action"]) => planned.filter((webhook) => webhook.action === action).length;
-  await ctx.out(`\nPlan: ${count("create")} to create, ${count("update")} to update, ${count("unchanged")} unchanged.\n`);
+  const blocked = planned.filter((webhook) => webhook.blocked !== undefined).length;
+  await ctx.out(`\nPlan: ${count("create")} to create, ${count("update")} to update, ${count("unchanged")} unchanged${blocked > 0 ? `; ${blocked} cannot be applied as the files stand` : ""}.\n`);
+}
+
+/** Apply sends all or nothing of what a plan found it cannot send: named, exit 1. */
+function refuseBlocked(planned: readonly PlannedWebhook[], why: string): void {
+  const blocked = planned.filter((webhook) => webhook.blocked !== undefined);
+  if (blocked.length === 0) return;
+  const names = blocked.slice(0, 10).map((webhook) => printable(webhook.name)).join(", ");
+  throw new CliError(`${blocked.length} webhook(s) cannot be applied: ${names}${blocked.length > 10 ? ", ..." : ""} (give those fields in the file; ${why}); nothing was sent`, 1);
 }
 
 const DEFINITION_HELP = `
@@ -136,8 +153,9 @@ export function planCommands(ctx: Context): Command[] {
       const definitions = await loadDefinitions(ctx, files);
       const { client } = await ctx.client(options);
       const planned = await planAll(ctx, client, definitions);
-      if (options.json) return ctx.json(planned.map(({ body: _body, ...rest }) => rest), 2);
-      await printPlan(ctx, planned);
+      if (options.json) await ctx.json(planned.map(({ body: _body, ...rest }) => rest), 2);
+      else await printPlan(ctx, planned);
+      refuseBlocked(planned, options.json ? "each one's `blocked` says why" : "the plan above says why");
     },
   );
   example(plan, "$ socotra-webhooks plan webhooks/*.yaml");
@@ -148,6 +166,7 @@ export function planCommands(ctx: Context): Command[] {
       const definitions = await loadDefinitions(ctx, files);
       const { client } = await ctx.client(options);
       const planned = await planAll(ctx, client, definitions);
+      refuseBlocked(planned, "`plan` shows why");
       const applied: (Omit<PlannedWebhook, "body"> & { webhook?: WebhookResponse })[] = [];
       const failures: string[] = [];
       for (const { body, ...entry } of planned) {
@@ -156,7 +175,7 @@ export function planCommands(ctx: Context): Command[] {
           applied.push(entry);
           continue;
         }
-        const { data, response } = await client.PUT("/webhooks", { body, signal: ctx.signal });
+        const { data, response } = await client.PUT("/webhooks", { body: body!, signal: ctx.signal });
         if (!response.ok) {
           failures.push(`${printable(entry.name)}: ${callFailed(response.status, entry.action === "create" ? "creating it" : "updating it").message}`);
           continue;

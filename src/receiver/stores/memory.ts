@@ -1,5 +1,6 @@
 // The dedupe store of one process: the same leased, owned claims as the Redis and PostgreSQL
 // stores, in a Map bounded in time and size.
+import { monotonicNow } from "../../clock.js";
 import type { ClaimOptions, ClaimOutcome, DedupeStore } from "../dedupe.js";
 
 export interface MemoryDedupeStoreOptions {
@@ -31,6 +32,7 @@ export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): Memor
   const { ttlMs: maxTtlMs = 24 * 60 * 60 * 1000, maxKeys = 100_000 } = options;
   if (!positiveInteger(maxTtlMs)) throw new TypeError("memoryDedupeStore: `ttlMs` must be a positive integer");
   if (!positiveInteger(maxKeys)) throw new TypeError("memoryDedupeStore: `maxKeys` must be a positive integer");
+  // Times are on the monotonic clock: a wall clock stepped forward would expire every lease at once.
   // token null: completed. Insertion order is expiry order only when every ttl is the same, so
   // expiries are also checked on lookup; the Map's order decides which record goes first when full.
   const records = new Map<string, { token: string | null; expiresAt: number }>();
@@ -46,7 +48,7 @@ export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): Memor
 
   return {
     claim(id, { leaseMs }) {
-      const now = Date.now();
+      const now = monotonicNow();
       const record = records.get(id);
       if (record !== undefined && record.expiresAt > now) return record.token === null ? COMPLETED : { state: "in-progress", expiresInMs: record.expiresAt - now };
       const token = newClaimToken();
@@ -54,7 +56,7 @@ export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): Memor
       return { state: "claimed", token };
     },
     complete(id, token, { ttlMs }) {
-      const now = Date.now();
+      const now = monotonicNow();
       const record = records.get(id);
       if (record !== undefined && record.expiresAt > now && record.token !== token) return false;
       put(id, null, ttlMs, now);

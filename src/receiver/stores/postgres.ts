@@ -1,6 +1,7 @@
 // The dedupe store on PostgreSQL: one row per event, `token` set while a claim holds it and null
 // once completed, `expires_at` ending either (the database's clock, one for every instance). Every
 // transition is one statement: a claim inserts, or takes over an expired row, in one upsert.
+import { monotonicNow } from "../../clock.js";
 import type { ClaimOutcome, DedupeStore } from "../dedupe.js";
 import { newClaimToken } from "./memory.js";
 
@@ -86,10 +87,10 @@ ON CONFLICT (id) DO UPDATE SET token = NULL, expires_at = excluded.expires_at WH
     return ready;
   }
 
-  let lastSweep = Date.now();
+  let lastSweep = monotonicNow();
   function sweepNow(): void {
-    if (Date.now() - lastSweep < sweepIntervalMs) return;
-    lastSweep = Date.now();
+    if (monotonicNow() - lastSweep < sweepIntervalMs) return;
+    lastSweep = monotonicNow();
     // Not awaited: claim takes over an expired row itself, so a failed sweep only leaves rows longer.
     pool.query(SWEEP).catch(() => undefined);
   }
