@@ -84,11 +84,16 @@ it("leaves no process behind: esbuild's service stops once the validators are bu
     import { writeValidators } from "./scripts/validators.js";
     await writeValidators(await bundleSpec(), ${JSON.stringify(out)});
     const read = (file) => { try { return readFileSync(file, "utf8"); } catch { return ""; } };
-    const children = readdirSync("/proc/self/task").flatMap((task) => read("/proc/self/task/" + task + "/children").split(" ").filter(Boolean));
-    // A zombie (state Z: exited, not yet reaped, which a loaded machine shows for a moment) or a
-    // process gone by the time its stat is read is no process left behind.
-    const running = children.filter((pid) => !["Z", undefined].includes(/\\) (\\S) /.exec(read("/proc/" + pid + "/stat"))?.[1]));
-    console.log(JSON.stringify(running.map((pid) => read("/proc/" + pid + "/cmdline").replaceAll("\\0", " ").trim())));
+    const running = () => {
+      const children = readdirSync("/proc/self/task").flatMap((task) => read("/proc/self/task/" + task + "/children").split(" ").filter(Boolean));
+      // A zombie (state Z: exited, not yet reaped) or a process gone by the time its stat is read
+      // is no process left behind.
+      return children.filter((pid) => !["Z", undefined].includes(/\\) (\\S) /.exec(read("/proc/" + pid + "/stat"))?.[1]));
+    };
+    // esbuild's stop() signals its service and resolves at once; on a loaded machine the process
+    // takes a moment to exit, so it gets 5 s to go (one that outlives that is left behind).
+    for (const until = Date.now() + 5000; running().length > 0 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    console.log(JSON.stringify(running().map((pid) => read("/proc/" + pid + "/cmdline").replaceAll("\\0", " ").trim())));
   `;
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
