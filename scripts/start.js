@@ -182,7 +182,7 @@ try {
   const sim = simulator.url;
   const json = `-H "Authorization: any-token" -H "Content-Type: application/json"`;
   console.log(`\nMock API    ${mock.url}   (Prism: the contract, stateless)`);
-  console.log(`Simulator   ${sim}   (the webhook lifecycle, with state; its assumptions: README, "Simulator")`);
+  console.log(`Simulator   ${sim}   (the webhook lifecycle, with state; its endpoints and assumptions: docs/simulator.md)`);
   console.log(`Console     ${sim}/_simulator/ui   (the simulator in a browser: webhooks, timeline, diverted events)`);
   if (docs) console.log(`API docs    http://${HOST}:${docs.address().port}/  (also ${DOCS_PAGE})`);
   console.log(`

@@ -149,6 +149,9 @@ function listCommand(ctx: Context): Command {
   });
 }
 
+/** What a bulk run exits with: an unknown outcome is not "all done" either. */
+const EXIT_STATUS_HELP = "Exit status: 0 all done, 1 some failed or unknown (listed), 2 bad usage or input, 130 interrupted.\n";
+
 interface BulkCommandOptions extends ConnectionOptions, SelectionOptions {
   dryRun?: boolean;
   concurrency: number;
@@ -201,12 +204,11 @@ outcome is unknown (a 5xx such as 502 or 504, a timeout, the connection dropped 
 the run was killed) is not resent either: check the receiver, then resend it with --retry-unknown.
 Which answers count as failed (retried by the next run) and which as unknown: docs/resend-outcomes.md.
 
-Exit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 interrupted.
-`,
+${EXIT_STATUS_HELP}`,
     );
   } else {
     example(command, "$ socotra-webhooks diverted delete policy-events --type policy.update --until 2026-11-01 --yes");
-    command.addHelpText("after", `${SELECTION_HELP}\nExit status: 0 all done, 1 some failed (listed), 2 bad usage or input, 130 interrupted.\n`);
+    command.addHelpText("after", `${SELECTION_HELP}\n${EXIT_STATUS_HELP}`);
   }
 
   return command.action(async (name: string, transactionIds: string[], options: BulkCommandOptions) => {

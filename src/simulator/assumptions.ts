@@ -1,6 +1,6 @@
 // What the platform does not document, in one table: each behaviour the simulator must pick is a
 // named assumption with its default and the reason for it. Options (`assume`) and the bin's
-// `--assume KEY=VALUE` override them; the README's table is rendered from this one.
+// `--assume KEY=VALUE` override them; docs/simulator.md's table is rendered from this one.
 import { AssumptionError } from "../errors.js";
 
 type Integer = { readonly kind: "integer"; readonly default: number; readonly min: number; readonly max: number };
@@ -142,7 +142,7 @@ function allowed(definition: Definition): string {
   return "statuses, comma-separated";
 }
 
-/** The table as Markdown: the README's copy, which a test compares with this one. */
+/** The table as Markdown: docs/simulator.md's copy, which a test compares with this one. */
 export function assumptionsMarkdown(): string {
   const rows = Object.entries(ASSUMPTIONS).map(
     ([key, definition]) => `| \`${key}\` | \`${show(definition.default)}\` | ${allowed(definition)} | not documented | ${definition.reason.replaceAll("|", "\\|")} |`,

@@ -108,8 +108,15 @@ export function controlRoutes({ store, assumptions, journal, eventLog, violation
     },
     { method: "GET", path: "/violations", handle: () => json(200, { violations: violations.list() }) },
     { method: "GET", path: "/state", handle: () => json(200, store.snapshot()) },
-    // The state as GET answers it, with the deviations restore() reported (event types the contract does not list).
-    { method: "PUT", path: "/state", handle: ({ readJson }) => json(200, { ...store.snapshot(), deviations: restore(readJson("SimulatorState") as SimulatorState).deviations }) },
+    // The state restored, as GET answers it, with the deviations restore() reported (event types the contract does not list).
+    {
+      method: "PUT",
+      path: "/state",
+      handle: ({ readJson }) => {
+        const { deviations } = restore(readJson("SimulatorState") as SimulatorState);
+        return json(200, { ...store.snapshot(), deviations });
+      },
+    },
     { method: "POST", path: "/reset", handle: () => (reset(), ok()) },
   ];
 }

@@ -121,7 +121,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   async function controlEndpoint(request: SimulatorRequest, url: URL): Promise<SimulatorAnswer> {
     if (!authorized(request, true)) return errorAnswer(401, "Unauthorized: send one of the simulator's tokens as the Authorization header");
     const found = matchControl(control, request.method, url.pathname.slice("/_simulator".length));
-    if (found === undefined) return errorAnswer(404, "No such simulator endpoint: see the README's Simulator section");
+    if (found === undefined) return errorAnswer(404, "No such simulator endpoint: the endpoints are listed in docs/simulator.md");
     if (!("route" in found)) return errorAnswer(405, "Method not allowed", undefined, { allow: found.allow.join(", ") });
     return found.route.handle({ request, url, params: found.params, readJson: (schema) => readJson(request, schema) });
   }

@@ -209,6 +209,13 @@ describe("usage", () => {
     expect(stdout.replace(/\s+/g, " ")).toMatch(/fields a file omits are sent back as read/);
   });
 
+  it("the exit status help of resend and delete says an unknown outcome exits 1, as the run does", async () => {
+    for (const action of ["resend", "delete"]) {
+      const { stdout } = await cli(["diverted", action, "--help"]);
+      expect(stdout.replace(/\s+/g, " "), action).toContain("Exit status: 0 all done, 1 some failed or unknown (listed), 2 bad usage or input, 130 interrupted.");
+    }
+  });
+
   it("bad usage exits 2 with the reason: unknown command, missing argument, bad numbers, bad base URL", async () => {
     const cases: [string[], RegExp][] = [
       [["lst"], /unknown command 'lst'/],

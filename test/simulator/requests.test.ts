@@ -43,7 +43,10 @@ describe("the simulator's own routes, a table like the operations", () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("GET");
     expect((await call("PATCH", "/_simulator/integrations/svc")).headers.get("allow")).toBe("GET, PUT, DELETE");
-    expect((await call("GET", "/_simulator/nothing")).status).toBe(404);
+    const unknown = await call("GET", "/_simulator/nothing");
+    expect(unknown.status).toBe(404);
+    // The simulator's endpoints are listed in docs/simulator.md (the README no longer has them).
+    expect(unknown.body.message).toBe("No such simulator endpoint: the endpoints are listed in docs/simulator.md");
     expect((await call("GET", "/_simulator/integrations/svc/extra")).status).toBe(404);
     expect((await call("GET", "/_simulator/integrations/%E0%A4%A")).body.issues[0]).toMatchObject({ path: "path parameter name", rule: "format" });
     expect((await call("GET", "/_simulator/assumptions", undefined, {})).status).toBe(200);

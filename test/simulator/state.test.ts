@@ -144,6 +144,18 @@ describe("every state the simulator produces can be restored", () => {
     expect(simulator.snapshot()).toEqual(state);
   });
 
+  it("PUT /_simulator/state answers the state it restored (not the one it replaced), with the deviations", async () => {
+    const simulator = createSimulator();
+    const state = structuredClone(fixture);
+    state.webhooks[0]!.diverted[0]!.eventType = "policy.brandNew" as never;
+    const response = await simulator.handle(new Request("http://sim.test/_simulator/state", { method: "PUT", headers, body: JSON.stringify(state) }));
+    expect(response.status).toBe(200);
+    const { deviations, ...answered } = await response.json();
+    expect(answered).toEqual(state);
+    expect(answered).toEqual(simulator.snapshot());
+    expect(deviations).toEqual([expect.objectContaining({ path: "/webhooks/0/diverted/0/eventType", rule: "unknownEventType" })]);
+  });
+
   it("counts an event's retained bytes one way, whether it was diverted or restored", async () => {
     const data = { blob: "é".repeat(300) };
     const put = (simulator: ReturnType<typeof createSimulator>) =>
