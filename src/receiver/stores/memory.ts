@@ -1,5 +1,7 @@
 // The dedupe store of one process: the same leased, owned claims as the Redis and PostgreSQL
 // stores, in a Map bounded in time and size.
+import { monotonicNow } from "../../clock.js";
+import { WebhooksOptionError } from "../../errors.js";
 import type { ClaimOptions, ClaimOutcome, DedupeStore } from "../dedupe.js";
 
 export interface MemoryDedupeStoreOptions {
@@ -29,9 +31,10 @@ const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
  */
 export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
   const { ttlMs: maxTtlMs = 24 * 60 * 60 * 1000, maxKeys = 100_000 } = options;
-  if (!positiveInteger(maxTtlMs)) throw new TypeError("memoryDedupeStore: `ttlMs` must be a positive integer");
-  if (!positiveInteger(maxKeys)) throw new TypeError("memoryDedupeStore: `maxKeys` must be a positive integer");
-  // token null: completed. Insertion order is expiry order only when every ttl is the same, so
+  if (!positiveInteger(maxTtlMs)) throw new WebhooksOptionError("memoryDedupeStore", "ttlMs", "type", "`ttlMs` must be a positive integer");
+  if (!positiveInteger(maxKeys)) throw new WebhooksOptionError("memoryDedupeStore", "maxKeys", "type", "`maxKeys` must be a positive integer");
+  // token null: completed. Expiries are on the monotonic clock: a wall clock stepped forward would
+  // hand running claims to other deliveries, one stepped back would hold them past their lease. Insertion order is expiry order only when every ttl is the same, so
   // expiries are also checked on lookup; the Map's order decides which record goes first when full.
   const records = new Map<string, { token: string | null; expiresAt: number }>();
 
@@ -46,7 +49,7 @@ export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): Memor
 
   return {
     claim(id, { leaseMs }) {
-      const now = Date.now();
+      const now = monotonicNow();
       const record = records.get(id);
       if (record !== undefined && record.expiresAt > now) return record.token === null ? COMPLETED : { state: "in-progress", expiresInMs: record.expiresAt - now };
       const token = newClaimToken();
@@ -54,7 +57,7 @@ export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): Memor
       return { state: "claimed", token };
     },
     complete(id, token, { ttlMs }) {
-      const now = Date.now();
+      const now = monotonicNow();
       const record = records.get(id);
       if (record !== undefined && record.expiresAt > now && record.token !== token) return false;
       put(id, null, ttlMs, now);

@@ -4,6 +4,7 @@
 // only if it is missing and answers what it held; completing and releasing compare the token and
 // write in one Lua script (EVALSHA; EVAL once when the server does not have the script).
 import { createHash } from "node:crypto";
+import { WebhooksOptionError } from "../../errors.js";
 import type { ClaimOutcome, DedupeStore } from "../dedupe.js";
 import { newClaimToken } from "./memory.js";
 
@@ -45,9 +46,9 @@ function script(source: string) {
 export function redisDedupeStore(options: RedisDedupeStoreOptions): DedupeStore {
   const { client, keyPrefix = "socotra-webhooks:dedupe:" } = options ?? ({} as RedisDedupeStoreOptions);
   if (typeof client?.sendCommand !== "function") {
-    throw new TypeError("redisDedupeStore: `client` must be a connected node-redis client (createClient from the `redis` package)");
+    throw new WebhooksOptionError("redisDedupeStore", "client", "type", "`client` must be a connected node-redis client (createClient from the `redis` package)");
   }
-  if (typeof keyPrefix !== "string") throw new TypeError("redisDedupeStore: `keyPrefix` must be a string");
+  if (typeof keyPrefix !== "string") throw new WebhooksOptionError("redisDedupeStore", "keyPrefix", "type", "`keyPrefix` must be a string");
   const [complete, release] = [script(COMPLETE), script(RELEASE)];
 
   async function run(which: ReturnType<typeof script>, id: string, ...args: string[]): Promise<unknown> {
