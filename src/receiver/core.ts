@@ -43,7 +43,7 @@ export interface ReceiverOptions {
   maxBytes?: number;
   /**
    * How long the handlers of one delivery may take before it is answered 503 (and `onError` gets a
-   * WebhookHandlerTimeoutError). Default 10,000 ms. The platform's own delivery timeout is not
+   * WebhookHandlerTimeoutError); checked every eighth of it, so the answer comes within 1.25x. Default 10,000 ms. The platform's own delivery timeout is not
    * documented; 10 s is an assumption: long enough for a database write or a queue publish, short
    * enough that the platform gets an answer (and applies its retries and failure handling) rather
    * than a dropped connection. Do longer work after acknowledging, from a queue.
@@ -287,17 +287,20 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     });
   }
 
+  // Handler deadlines of every delivery in flight, on one timer (as the body deadlines): no timer per delivery.
+  const handlerDeadlines = bodyDeadlines(handlerTimeoutMs);
+
   /** Bounds asynchronous work by handlerTimeoutMs; `state.timedOut` tells late work to stand down. */
   function bound(outcome: Promise<ReceiverAnswer>, body: ReceivedBody, state: Deadline = { timedOut: false }): Promise<ReceiverAnswer> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const entry = handlerDeadlines.addCallback(() => {
         state.timedOut = true;
         state.onTimeout?.();
         resolve(HANDLER_TIMEOUT);
         report(new WebhookHandlerTimeoutError(handlerTimeoutMs), body);
-      }, handlerTimeoutMs);
+      });
       outcome.then((answer) => {
-        clearTimeout(timer);
+        handlerDeadlines.delete(entry);
         resolve(answer);
       });
     });

@@ -20,8 +20,13 @@ export interface MemoryDedupeStore extends DedupeStore {
 
 const positiveInteger = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 
-/** A random token no other claim holds. */
-export const newClaimToken = (): string => globalThis.crypto.randomUUID();
+// A random prefix per process, then a counter: unique across instances and claims without a
+// random UUID per claim (a token proves ownership between cooperating instances; it is no secret).
+const tokenPrefix = globalThis.crypto.randomUUID();
+let tokens = 0;
+
+/** A token no other claim holds. */
+export const newClaimToken = (): string => `${tokenPrefix}.${(tokens += 1).toString(36)}`;
 
 const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
 
