@@ -26,6 +26,7 @@ export const NOT_JSON = problem(400, "The body is not JSON");
 export const HANDLER_FAILED = problem(500, "A handler failed");
 export const HANDLER_TIMEOUT = problem(503, "The handlers did not finish in time");
 export const RECEIVER_FAILED = problem(500, "The receiver failed");
+export const STORE_UNAVAILABLE = problem(503, "The dedupe store did not answer");
 export const tooLarge = (maxBytes: number) => problem(413, `The body is larger than ${maxBytes} bytes`);
 export const contractBroken = (issues: readonly ContractIssue[]) => problem(400, "The body breaks the contract", issues);
 

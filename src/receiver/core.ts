@@ -4,7 +4,7 @@
 // lambda.ts) only move bytes in and the answer out.
 import { OUTBOUND_WEBHOOKS } from "../../generated/operations.js";
 import type { EventStreamWebhookSuspendedData, FailureMessage, WebhookEventType, WebhookPayload, webhooks } from "../../generated/schema.js";
-import { ContractValidationError, WebhookHandlerTimeoutError, type ContractIssue } from "../errors.js";
+import { ContractValidationError, WebhookHandlerTimeoutError, WebhooksOptionError, type ContractIssue } from "../errors.js";
 import { decodeBody, DEFAULT_MAX_BYTES, exceedsBytes, validate, type SchemaName } from "../validation.js";
 import {
   ACCEPTED,
@@ -21,7 +21,7 @@ import {
   type ReceiverAnswer,
 } from "./answers.js";
 import { bodyDeadlines, readIterable, readStream, type BodyDeadlines } from "./body.js";
-import { checkDedupeStore, leasedDedupe, type DedupeStore } from "./dedupe.js";
+import { checkDedupeStore, leasedDedupe, type Deadline, type DedupeStore } from "./dedupe.js";
 import { closestOutbound } from "./closest.js";
 import { KNOWN_DEVIATIONS, type Deviation } from "./deviations.js";
 import { handleRequest } from "./fetch.js";
@@ -43,7 +43,7 @@ export interface ReceiverOptions {
   maxBytes?: number;
   /**
    * How long the handlers of one delivery may take before it is answered 503 (and `onError` gets a
-   * WebhookHandlerTimeoutError). Default 10,000 ms. The platform's own delivery timeout is not
+   * WebhookHandlerTimeoutError); checked every eighth of it, so the answer comes within 1.25x. Default 10,000 ms. The platform's own delivery timeout is not
    * documented; 10 s is an assumption: long enough for a database write or a queue publish, short
    * enough that the platform gets an answer (and applies its retries and failure handling) rather
    * than a dropped connection. Do longer work after acknowledging, from a queue.
@@ -164,8 +164,9 @@ function acceptDeviations(schema: SchemaName, value: unknown, issues: readonly C
 }
 
 function positiveInteger(name: string, value: unknown, max = 2 ** 31 - 1): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new TypeError(`createWebhookReceiver: \`${name}\` must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` of at most ${max}` : ""}`);
+  const rule = typeof value !== "number" || !Number.isInteger(value) ? "integer" : value < 1 ? "minimum" : value > max ? "maximum" : undefined;
+  if (rule !== undefined) {
+    throw new WebhooksOptionError("createWebhookReceiver", name, rule, `\`${name}\` must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` of at most ${max}` : ""}`);
   }
 }
 
@@ -199,7 +200,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
   positiveInteger("dedupeTtlMs", dedupeTtlMs, Number.MAX_SAFE_INTEGER);
   positiveInteger("dedupeLeaseMs", dedupeLeaseMs, Number.MAX_SAFE_INTEGER);
   if (dedupeLeaseMs <= handlerTimeoutMs) {
-    throw new TypeError("createWebhookReceiver: `dedupeLeaseMs` must exceed `handlerTimeoutMs`: a lease that runs out while the handlers may still run lets another delivery run them at the same time");
+    throw new WebhooksOptionError("createWebhookReceiver", "dedupeLeaseMs", "minimum", "`dedupeLeaseMs` must exceed `handlerTimeoutMs`: a lease that runs out while the handlers may still run lets another delivery run them at the same time");
   }
   if (typeof onError !== "function") throw new TypeError("createWebhookReceiver: `onError` must be a function");
   if (onDeviation !== undefined && typeof onDeviation !== "function") throw new TypeError("createWebhookReceiver: `onDeviation` must be a function");
@@ -286,16 +287,20 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     });
   }
 
+  // Handler deadlines of every delivery in flight, on one timer (as the body deadlines): no timer per delivery.
+  const handlerDeadlines = bodyDeadlines(handlerTimeoutMs);
+
   /** Bounds asynchronous work by handlerTimeoutMs; `state.timedOut` tells late work to stand down. */
-  function bound(outcome: Promise<ReceiverAnswer>, body: ReceivedBody, state = { timedOut: false }): Promise<ReceiverAnswer> {
+  function bound(outcome: Promise<ReceiverAnswer>, body: ReceivedBody, state: Deadline = { timedOut: false }): Promise<ReceiverAnswer> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const entry = handlerDeadlines.addCallback(() => {
         state.timedOut = true;
+        state.onTimeout?.();
         resolve(HANDLER_TIMEOUT);
         report(new WebhookHandlerTimeoutError(handlerTimeoutMs), body);
-      }, handlerTimeoutMs);
+      });
       outcome.then((answer) => {
-        clearTimeout(timer);
+        handlerDeadlines.delete(entry);
         resolve(answer);
       });
     });

@@ -5,8 +5,8 @@
 // store can never erase or complete another delivery's claim. A delivery whose event is in
 // progress elsewhere waits for that outcome: 200 once completed, its own run when the original
 // failed or its lease ran out, 503 when neither happens within the receiver's deadline.
-import { WebhookClaimLostError } from "../errors.js";
-import { ACCEPTED, HANDLER_TIMEOUT, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
+import { WebhookClaimLostError, WebhooksOptionError } from "../errors.js";
+import { ACCEPTED, HANDLER_TIMEOUT, isThenable, RECEIVER_FAILED, STORE_UNAVAILABLE, type ReceiverAnswer } from "./answers.js";
 
 /** What `claim` tells the receiver about an event id. */
 export type ClaimOutcome =
@@ -42,12 +42,15 @@ export interface DedupeStore {
   release(id: string, token: string): unknown;
 }
 
-/** @internal Throws a TypeError unless `store` has the three methods of a DedupeStore. */
+/** @internal Throws a WebhooksOptionError unless `store` has the three methods of a DedupeStore. */
 export function checkDedupeStore(store: unknown, caller: string): asserts store is DedupeStore {
   const methods = ["claim", "complete", "release"] as const;
   if (typeof store !== "object" || store === null || methods.some((name) => typeof (store as Record<string, unknown>)[name] !== "function")) {
-    throw new TypeError(
-      `${caller}: \`dedupe\` must be a store with claim(id, { leaseMs, ttlMs }), complete(id, token, { ttlMs }) and release(id, token), such as memoryDedupeStore() (a store with claim(key, ttlMs) and release(key) alone cannot tell whose claim it releases)`,
+    throw new WebhooksOptionError(
+      caller,
+      "dedupe",
+      "type",
+      "`dedupe` must be a store with claim(id, { leaseMs, ttlMs }), complete(id, token, { ttlMs }) and release(id, token), such as memoryDedupeStore() (a store with claim(key, ttlMs) and release(key) alone cannot tell whose claim it releases)",
     );
   }
 }
@@ -61,7 +64,10 @@ function checkOutcome(outcome: unknown): ClaimOutcome {
     if (state === "completed" || state === "in-progress") return outcome as ClaimOutcome;
     if (state === "claimed" && typeof token === "string" && token.length > 0) return outcome as ClaimOutcome;
   }
-  throw new TypeError(
+  throw new WebhooksOptionError(
+    "createWebhookReceiver",
+    "dedupe",
+    "type",
     'the dedupe store\'s claim(id, { leaseMs, ttlMs }) returned neither { state: "claimed", token }, { state: "in-progress" } nor { state: "completed" } (nor a promise of one); the delivery was answered 500',
   );
 }
@@ -69,6 +75,8 @@ function checkOutcome(outcome: unknown): ClaimOutcome {
 /** Tells work that outlived its delivery's deadline to stand down. */
 export interface Deadline {
   timedOut: boolean;
+  /** Called once when the deadline passes (set by the dedupe, called by the receiver's timer). */
+  onTimeout?: () => void;
 }
 
 export interface LeasedDedupe {
@@ -125,24 +133,75 @@ export function leasedDedupe(store: DedupeStore, { leaseMs, ttlMs }: ClaimOption
     });
   }
 
-  return {
-    async handle(id, run, deadline, report) {
+  /** Asks the store until this delivery owns the event, sees it completed, or its deadline passes. */
+  async function attempt(id: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer> {
+    for (let pauseMs = FIRST_PAUSE_MS; ; pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS)) {
+      let answer: unknown;
       try {
-        for (let pauseMs = FIRST_PAUSE_MS; ; pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS)) {
-          const outcome = checkOutcome(await store.claim(id, claimOptions));
-          if (outcome.state === "completed") return ACCEPTED;
-          if (outcome.state === "claimed") return await owned(id, outcome.token, run, deadline, report);
-          // In progress elsewhere: ask again until it completes, fails or its lease runs out; the
-          // receiver's deadline answers 503 meanwhile, and then this loop stops.
-          if (deadline.timedOut) return HANDLER_TIMEOUT;
-          const expiresInMs = outcome.expiresInMs;
-          await pause(id, typeof expiresInMs === "number" && expiresInMs >= 0 ? Math.min(pauseMs, expiresInMs + 1) : pauseMs);
-          if (deadline.timedOut) return HANDLER_TIMEOUT;
-        }
+        answer = await store.claim(id, claimOptions);
       } catch (error) {
+        // Down, restarting, unreachable: whether the event was handled is unknown, so the platform retries.
         report(error);
-        return RECEIVER_FAILED;
+        return STORE_UNAVAILABLE;
       }
-    },
-  };
+      const outcome = checkOutcome(answer);
+      if (outcome.state === "completed") return ACCEPTED;
+      if (outcome.state === "claimed") return await owned(id, outcome.token, run, deadline, report);
+      // In progress elsewhere: ask again until it completes, fails or its lease runs out; the
+      // receiver's deadline answers 503 meanwhile, and then this loop stops.
+      if (deadline.timedOut) return HANDLER_TIMEOUT;
+      const expiresInMs = outcome.expiresInMs;
+      await pause(id, typeof expiresInMs === "number" && expiresInMs >= 0 ? Math.min(pauseMs, expiresInMs + 1) : pauseMs);
+      if (deadline.timedOut) return HANDLER_TIMEOUT;
+    }
+  }
+
+  // The delivery of each id that talks to the store in this instance now; a duplicate arriving
+  // meanwhile waits for its turn to end (its outcome, or its deadline) instead of asking the store
+  // too: a thousand duplicates at once cost the store one poll, not a thousand.
+  const turns = new Map<string, Turn>();
+
+  function take(id: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer> {
+    const work = attempt(id, run, deadline, report).catch((error: unknown) => {
+      report(error);
+      return RECEIVER_FAILED;
+    });
+    const turn: Turn = { work, ended: undefined, expire: undefined };
+    turns.set(id, turn);
+    const end = () => {
+      if (turns.get(id) === turn) turns.delete(id);
+    };
+    // A turn ends at its deadline at the latest (a store call that hangs must not hold the id).
+    deadline.onTimeout = () => {
+      end();
+      turn.expire?.();
+    };
+    void work.then(end);
+    return work;
+  }
+
+  async function wait(turn: Turn, id: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer> {
+    turn.ended ??= new Promise((resolve) => {
+      turn.expire = () => resolve(HANDLER_TIMEOUT);
+      void turn.work.then(resolve);
+    });
+    // Completed in this instance (or seen completed): nothing to ask the store.
+    if ((await turn.ended) === ACCEPTED) return ACCEPTED;
+    if (deadline.timedOut) return HANDLER_TIMEOUT;
+    return handle(id, run, deadline, report);
+  }
+
+  function handle(id: string, run: () => ReceiverAnswer | Promise<ReceiverAnswer>, deadline: Deadline, report: (error: unknown) => void): Promise<ReceiverAnswer> {
+    const turn = turns.get(id);
+    return turn === undefined ? take(id, run, deadline, report) : wait(turn, id, run, deadline, report);
+  }
+
+  return { handle };
+}
+
+interface Turn {
+  readonly work: Promise<ReceiverAnswer>;
+  /** The work's answer, or HANDLER_TIMEOUT at the deadline of the delivery whose turn it is; made for the first waiter. */
+  ended: Promise<ReceiverAnswer> | undefined;
+  expire: (() => void) | undefined;
 }

@@ -1,7 +1,7 @@
 // Leased, owned claims with the memory store: the receiver's once-per-event scenarios (shared
 // with the Redis and PostgreSQL stores), and what the receiver makes of a store that misbehaves.
-import { describe, expect, it } from "vitest";
-import { memoryDedupeStore, WebhookClaimLostError, type DedupeStore } from "../../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { createWebhookReceiver, memoryDedupeStore, WebhookClaimLostError, WebhooksOptionError, type DedupeStore } from "../../src/index.js";
 import { dedupeScenarios, freshEvent, instance, pause, spiking } from "../support/dedupe-cases.js";
 
 describe("the receiver with memoryDedupeStore", () => dedupeScenarios(() => memoryDedupeStore()));
@@ -22,9 +22,8 @@ describe("the receiver with a store that misbehaves", () => {
     expect(String((errors[0] as Error).message)).toMatch(/claim\(id, \{ leaseMs, ttlMs \}\) returned neither/);
   });
 
-  it("answers 500 when claim throws or rejects, and 200 after the handlers ran when complete fails (the claim runs out with its lease)", async () => {
+  it("answers 200 after the handlers ran when complete fails (the claim runs out with its lease)", async () => {
     const down = new Error("store down");
-    expect(await instance(store({ claim: () => Promise.reject(down) }), () => undefined).deliver(freshEvent())).toBe(500);
     const completeFails = instance(store({ complete: () => { throw down; } }), () => undefined);
     expect([await completeFails.deliver(freshEvent()), completeFails.errors]).toEqual([200, [down]]);
   });
@@ -96,5 +95,78 @@ describe("memoryDedupeStore", () => {
   it("refuses bounds that are not positive integers", () => {
     expect(() => memoryDedupeStore({ maxKeys: 0 })).toThrow(/`maxKeys`/);
     expect(() => memoryDedupeStore({ ttlMs: Number.NaN })).toThrow(/`ttlMs`/);
+  });
+});
+
+describe("the receiver's dedupe under a hostile load", () => {
+  it("asks the store for one id from one delivery at a time: 1,000 duplicates at once poll once each, not a herd", async () => {
+    const memory = memoryDedupeStore();
+    let claims = 0;
+    const counted = { ...memory, claim: (id: string, options: { leaseMs: number; ttlMs: number }) => ((claims += 1), memory.claim(id, options)) };
+    let runs = 0;
+    const { deliver } = instance(counted, async () => {
+      runs += 1;
+      await pause(150);
+    }, { handlerTimeoutMs: 2_000 });
+    const event = freshEvent();
+    const answers = await Promise.all(Array.from({ length: 1_000 }, () => deliver(event)));
+    expect([runs, answers.every((status) => status === 200)]).toEqual([1, true]);
+    // The first delivery claims; the others wait for its outcome in this instance instead of each polling the store.
+    expect(claims).toBeLessThan(20);
+  });
+
+  it("answers 503 (unavailable, retry) when the store throws or rejects: the outcome is unknown, not a failure", async () => {
+    const down = new Error("store down");
+    const memory = memoryDedupeStore();
+    const rejecting = instance({ ...memory, claim: () => Promise.reject(down) }, () => undefined);
+    const throwing = instance({ ...memory, claim: () => { throw down; } }, () => undefined);
+    expect([await rejecting.deliver(freshEvent()), await throwing.deliver(freshEvent())]).toEqual([503, 503]);
+    expect([...rejecting.errors, ...throwing.errors]).toEqual([down, down]);
+  });
+
+  it("keeps leases on a monotonic clock: a wall clock stepped forward does not hand a running claim to another delivery", async () => {
+    const store = memoryDedupeStore();
+    const first = store.claim("skew", { leaseMs: 60_000, ttlMs: 60_000 });
+    const now = Date.now();
+    const spy = vi.spyOn(Date, "now").mockImplementation(() => now + 3_600_000);
+    try {
+      expect(store.claim("skew", { leaseMs: 60_000, ttlMs: 60_000 }).state).toBe("in-progress");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(first.state).toBe("claimed");
+  });
+});
+
+describe("the dedupe options", () => {
+  it.each([
+    [{ dedupeLeaseMs: 0 }, "dedupeLeaseMs", "minimum"],
+    [{ dedupeLeaseMs: -5 }, "dedupeLeaseMs", "minimum"],
+    [{ dedupeLeaseMs: Number.NaN }, "dedupeLeaseMs", "integer"],
+    [{ dedupeLeaseMs: Number.POSITIVE_INFINITY }, "dedupeLeaseMs", "integer"],
+    [{ dedupeLeaseMs: 2 ** 53 }, "dedupeLeaseMs", "maximum"],
+    [{ dedupeTtlMs: 0 }, "dedupeTtlMs", "minimum"],
+    [{ dedupeTtlMs: 1.5 }, "dedupeTtlMs", "integer"],
+    [{ dedupeTtlMs: "60000" }, "dedupeTtlMs", "integer"],
+    [{ handlerTimeoutMs: 5000, dedupeLeaseMs: 5000 }, "dedupeLeaseMs", "minimum"],
+    [{ dedupe: { claim: () => true } }, "dedupe", "type"],
+  ])("refuses %j with a WebhooksOptionError naming the option and the rule", (options, option, rule) => {
+    let thrown: unknown;
+    try {
+      createWebhookReceiver({ dedupe: memoryDedupeStore(), ...(options as object) });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WebhooksOptionError);
+    expect(thrown).toMatchObject({ caller: "createWebhookReceiver", option, rule });
+    expect((thrown as Error).message).toContain(`\`${option}\``);
+  });
+
+  it.each([
+    [() => memoryDedupeStore({ maxKeys: 0 }), "memoryDedupeStore", "maxKeys"],
+    [() => memoryDedupeStore({ ttlMs: Number.NaN }), "memoryDedupeStore", "ttlMs"],
+  ])("a store refuses a bad option with a WebhooksOptionError (%#)", (make, caller, option) => {
+    expect(make).toThrow(WebhooksOptionError);
+    expect(make).toThrow(expect.objectContaining({ caller, option }));
   });
 });

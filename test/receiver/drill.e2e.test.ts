@@ -3,8 +3,10 @@
 // random instances, several at once, and every delivery that got no 2xx retried (bounded). 5% of
 // handlers are slower than handlerTimeoutMs and some of those then fail; the store stalls for
 // longer than handlerTimeoutMs; one instance is killed with SIGKILL mid-run and started again.
-// Every event's handlers must have completed (0 lost); an event completed twice must have had a
-// handler in the killed process (the one thing a store cannot prevent: see docs/several-instances.md).
+// Every event's handlers must have completed (0 lost). The kill lands while a handler of the killed
+// instance has done its effect and still runs (every tenth event works 250 ms after its effect), so
+// at least one event completes twice; each must be explained: one completion in the killed process,
+// before the kill, and one elsewhere (the one thing a store cannot prevent: docs/several-instances.md).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
@@ -97,10 +99,21 @@ async function drill(store: "redis" | "postgres", url: string, spike: () => Prom
   const answers = new Map<number, number>();
   let done = 0;
   let killedPid: number | undefined;
+  let killedAt = 0;
   let gaveUp = 0;
   const chaos = (async () => {
     while (done < deliveries.length / 3) await pause(20);
+    // Kill when instance 0 has just done the effect of an event that works on after it (at most 10 s of looking).
+    const pid = String(instances[0]!.pid);
+    for (const looking = Date.now(); Date.now() - looking < 10_000; await pause(10)) {
+      const fresh = (await readFile(effects, "utf8")).split("\n").some((line) => {
+        const [id = "", by, at] = line.split(" ");
+        return by === pid && Number(id.slice(-6)) % 10 === 3 && Date.now() - Number(at) < 100;
+      });
+      if (fresh) break;
+    }
     killedPid = instances[0]!.pid;
+    killedAt = Date.now();
     instances[0]!.kill("SIGKILL");
     await pause(500);
     instances[0] = await startInstance(env(ports[0]!));
@@ -128,15 +141,20 @@ async function drill(store: "redis" | "postgres", url: string, spike: () => Prom
   const seconds = (Date.now() - started) / 1000;
   for (const child of instances) child.kill("SIGKILL");
 
-  const completions = new Map<string, string[]>();
+  const completions = new Map<string, { pid: string; at: number }[]>();
   for (const line of (await readFile(effects, "utf8")).split("\n").filter(Boolean)) {
-    const [id, pid] = line.split(" ") as [string, string];
-    completions.set(id, [...(completions.get(id) ?? []), pid]);
+    const [id, pid, at] = line.split(" ") as [string, string, string];
+    completions.set(id, [...(completions.get(id) ?? []), { pid, at: Number(at) }]);
   }
   const lost = Array.from({ length: EVENTS }, (_, n) => eventId(n)).filter((id) => !completions.has(id));
-  const twice = [...completions].filter(([, pids]) => pids.length > 1);
-  const twiceUnexplained = twice.filter(([, pids]) => !pids.includes(String(killedPid)));
-  const summary = { store, events: EVENTS, deliveries: deliveries.length, seconds, answers: Object.fromEntries(answers), gaveUp, lost: lost.length, completedTwice: twice.length, completedTwiceNotInKilled: twiceUnexplained.length };
+  const twice = [...completions].filter(([, done]) => done.length > 1);
+  // Explained: exactly two completions, one in the killed process before the kill, one in another process.
+  const explained = ([, done]: [string, { pid: string; at: number }[]]) => {
+    const killed = done.filter(({ pid }) => pid === String(killedPid));
+    return done.length === 2 && killed.length === 1 && killed[0]!.at <= killedAt;
+  };
+  const twiceUnexplained = twice.filter((entry) => !explained(entry));
+  const summary = { store, events: EVENTS, deliveries: deliveries.length, seconds, answers: Object.fromEntries(answers), gaveUp, lost: lost.length, completedTwice: twice.length, completedTwiceUnexplained: twiceUnexplained.length };
   console.log(`drill: ${JSON.stringify(summary)}`);
   return summary;
 }
@@ -147,7 +165,8 @@ describe("the drill: three instances, one store, a SIGKILL, a store stall, slow 
     // CLIENT PAUSE holds every client's commands: a Redis latency spike of 2x handlerTimeoutMs.
     const summary = await drill("redis", redisServer!.url, async () => void (await stall.sendCommand(["CLIENT", "PAUSE", String(TIMEOUT_MS * 2), "ALL"])));
     await stall.quit();
-    expect(summary).toMatchObject({ gaveUp: 0, lost: 0, completedTwiceNotInKilled: 0 });
+    expect(summary).toMatchObject({ gaveUp: 0, lost: 0, completedTwiceUnexplained: 0 });
+    expect(summary.completedTwice).toBeGreaterThan(0);
     expect([summary.answers[503], summary.answers[0]]).toEqual([expect.any(Number), expect.any(Number)]);
   }, 240_000);
 
@@ -162,7 +181,8 @@ describe("the drill: three instances, one store, a SIGKILL, a store stall, slow 
       await stall.query("COMMIT");
     });
     await stall.end();
-    expect(summary).toMatchObject({ gaveUp: 0, lost: 0, completedTwiceNotInKilled: 0 });
+    expect(summary).toMatchObject({ gaveUp: 0, lost: 0, completedTwiceUnexplained: 0 });
+    expect(summary.completedTwice).toBeGreaterThan(0);
     expect([summary.answers[503], summary.answers[0]]).toEqual([expect.any(Number), expect.any(Number)]);
   }, 240_000);
 });

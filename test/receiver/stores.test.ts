@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryDedupeStore, type DedupeStore } from "../../src/index.js";
 import { postgresDedupeStore, postgresDedupeTableSql } from "../../src/postgres.js";
 import { redisDedupeStore } from "../../src/redis.js";
-import { dedupeScenarios, pause } from "../support/dedupe-cases.js";
+import { dedupeScenarios, freshEvent, instance, pause } from "../support/dedupe-cases.js";
 import { startPostgres, type PostgresServer } from "../support/postgres.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 
@@ -104,6 +104,39 @@ describe("redisDedupeStore", () => {
     expect(await redis.get("flush:y")).toBe("c");
   });
 
+  it("answers 503, never 200, while its server is gone, and lets no rejection go unhandled", async () => {
+    const server = await startRedis();
+    const client = createClient({ url: server.url, socket: { reconnectStrategy: 20 } });
+    client.on("error", () => undefined);
+    await client.connect();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let runs = 0;
+      const { deliver, errors } = instance(redisDedupeStore({ client, keyPrefix: "gone:" }), async () => {
+        runs += 1;
+        await gate;
+      }, { handlerTimeoutMs: 300 });
+      const [event, other] = [freshEvent(), freshEvent()];
+      const first = deliver(event);
+      await pause(50);
+      await server.stop();
+      open();
+      // The handlers ran, but their completion cannot be recorded: 200 if the store says so at once, else 503.
+      expect([200, 503]).toContain(await first);
+      expect([await deliver(event), await deliver(other), runs]).toEqual([503, 503, 1]);
+      expect(errors.length).toBeGreaterThan(0);
+      client.destroy();
+      await pause(50);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("refuses a client that is not node-redis's, and a prefix that is not a string", () => {
     expect(() => redisDedupeStore({ client: {} as never })).toThrow(/`client` must be a connected node-redis client/);
     expect(() => redisDedupeStore({ client: redis, keyPrefix: 1 as never })).toThrow(/`keyPrefix`/);
@@ -127,6 +160,25 @@ describe("postgresDedupeStore", () => {
     await store.claim("d", { leaseMs: 1000, ttlMs: 1000 });
     for (let tries = 0; tries < 50 && Number((await pool.query("SELECT count(*) FROM swept")).rows[0].count) > 1; tries++) await pause(20);
     expect((await pool.query("SELECT id FROM swept")).rows).toEqual([{ id: "d" }]);
+  });
+
+  it("answers 503 when the pool has no free connection within handlerTimeoutMs, and gives the claim that lands later back", async () => {
+    const small = new pg.Pool({ connectionString: pgServer.url, max: 1 });
+    try {
+      let runs = 0;
+      const store = postgresDedupeStore({ pool: small, table: "exhausted" });
+      await store.claim("warm-up", { leaseMs: 1000, ttlMs: 1000 });
+      const { deliver } = instance(store, () => void (runs += 1), { handlerTimeoutMs: 100, dedupeLeaseMs: 60_000 });
+      const held = await small.connect();
+      const event = freshEvent();
+      expect([await deliver(event), runs]).toEqual([503, 0]);
+      held.release();
+      await pause(100);
+      // Not held until the lease of 60 s runs out: the claim that landed after the 503 was released.
+      expect([await deliver(event), runs]).toEqual([200, 1]);
+    } finally {
+      await small.end();
+    }
   });
 
   it("ships the SQL it runs, for teams that run migrations", () => {

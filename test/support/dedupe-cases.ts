@@ -2,7 +2,7 @@
 // the memory store (test/receiver/dedupe.test.ts) and against real Redis and PostgreSQL servers
 // (test/receiver/stores.test.ts). Two receivers sharing one store stand for two instances.
 import { expect, it } from "vitest";
-import { createWebhookReceiver, WEBHOOK_EXAMPLES, type DedupeStore, type ReceiverOptions, type WebhookPayload } from "../../src/index.js";
+import { createWebhookReceiver, WEBHOOK_EXAMPLES, WebhookClaimLostError, type DedupeStore, type ReceiverOptions, type WebhookPayload } from "../../src/index.js";
 
 const example = WEBHOOK_EXAMPLES.eventDelivery[0]!;
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,5 +134,28 @@ export function dedupeScenarios(makeStore: () => DedupeStore | Promise<DedupeSto
     await pause(300);
     expect(await alive.deliver(event)).toBe(200);
     expect([runs, await alive.deliver(event), runs]).toEqual([1, 200, 1]);
+  });
+
+  it("reports a handler that completes after its lease ran out as WebhookClaimLostError, and leaves the new owner's record alone", async () => {
+    const store = await newStore();
+    const options = { handlerTimeoutMs: 50, dedupeLeaseMs: 150 };
+    const ran: string[] = [];
+    const slow = instance(store, async () => {
+      ran.push("slow");
+      await pause(400);
+      ran.push("slow done");
+    }, options);
+    const fast = instance(store, () => void ran.push("fast"), options);
+    const event = freshEvent();
+    const first = slow.deliver(event);
+    expect(await first).toBe(503);
+    await pause(200);
+    expect(await fast.deliver(event)).toBe(200);
+    for (let waited = 0; !ran.includes("slow done") && waited < 2_000; waited += 20) await pause(20);
+    await pause(50);
+    expect(slow.errors.filter((error) => error instanceof WebhookClaimLostError)).toHaveLength(1);
+    // The late completion changed nothing: the event stays completed, nobody runs it again.
+    expect([await fast.deliver(event), await slow.deliver(event)]).toEqual([200, 200]);
+    expect(ran).toEqual(["slow", "fast", "slow done"]);
   });
 }

@@ -23,12 +23,25 @@ export function requireBinary(binary: string, debianPackage: string): void {
 }
 
 /**
+ * A detached shell that runs `script` and reads its stdin, a pipe only this process writes to: the
+ * read ends (EOF) when this process is gone, whatever ended it (SIGKILL too). Not `kill -0 <pid>`:
+ * a dead process stays a zombie, and "alive" to kill -0, where nobody reaps it (a container whose
+ * PID 1 does not). Neither the shell nor its pipe keeps this process alive.
+ */
+export function orphanGuard(script: string, args: string[] = [], stdout: "pipe" | "ignore" = "ignore") {
+  const child = spawn("sh", ["-c", script, "sh", ...args], { detached: true, stdio: ["pipe", stdout, "ignore"] });
+  child.unref();
+  (child.stdin as unknown as { unref(): void }).unref();
+  child.stdin!.on("error", () => undefined);
+  return child;
+}
+
+/**
  * Runs `cleanup` (a shell command) once this process is gone, whatever ended it (SIGKILL too).
  * Returns a function that stands the watchdog down, for when the test cleans up itself.
  */
 export function watchdog(cleanup: string): () => void {
-  const child = spawn("sh", ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done; ${cleanup}`], { detached: true, stdio: "ignore" });
-  child.unref();
+  const child = orphanGuard(`read _; ${cleanup}`);
   return () => {
     try {
       process.kill(child.pid!, "SIGKILL");

@@ -1,6 +1,7 @@
 // The dedupe store of one process: the same leased, owned claims as the Redis and PostgreSQL
 // stores, in a Map bounded in time and size.
 import { monotonicNow } from "../../clock.js";
+import { WebhooksOptionError } from "../../errors.js";
 import type { ClaimOptions, ClaimOutcome, DedupeStore } from "../dedupe.js";
 
 export interface MemoryDedupeStoreOptions {
@@ -19,8 +20,13 @@ export interface MemoryDedupeStore extends DedupeStore {
 
 const positiveInteger = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 
-/** A random token no other claim holds. */
-export const newClaimToken = (): string => globalThis.crypto.randomUUID();
+// A random prefix per process, then a counter: unique across instances and claims without a
+// random UUID per claim (a token proves ownership between cooperating instances; it is no secret).
+const tokenPrefix = globalThis.crypto.randomUUID();
+let tokens = 0;
+
+/** A token no other claim holds. */
+export const newClaimToken = (): string => `${tokenPrefix}.${(tokens += 1).toString(36)}`;
 
 const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
 
@@ -30,10 +36,11 @@ const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
  */
 export function memoryDedupeStore(options: MemoryDedupeStoreOptions = {}): MemoryDedupeStore {
   const { ttlMs: maxTtlMs = 24 * 60 * 60 * 1000, maxKeys = 100_000 } = options;
-  if (!positiveInteger(maxTtlMs)) throw new TypeError("memoryDedupeStore: `ttlMs` must be a positive integer");
-  if (!positiveInteger(maxKeys)) throw new TypeError("memoryDedupeStore: `maxKeys` must be a positive integer");
-  // Times are on the monotonic clock: a wall clock stepped forward would expire every lease at once.
-  // token null: completed. Insertion order is expiry order only when every ttl is the same, so
+  if (!positiveInteger(maxTtlMs)) throw new WebhooksOptionError("memoryDedupeStore", "ttlMs", "type", "`ttlMs` must be a positive integer");
+  if (!positiveInteger(maxKeys)) throw new WebhooksOptionError("memoryDedupeStore", "maxKeys", "type", "`maxKeys` must be a positive integer");
+  // token null: completed. Expiries are on the monotonic clock: a wall clock stepped forward would
+  // hand running claims to other deliveries, one stepped back would hold them past their lease.
+  // Insertion order is expiry order only when every ttl is the same, so
   // expiries are also checked on lookup; the Map's order decides which record goes first when full.
   const records = new Map<string, { token: string | null; expiresAt: number }>();
 

@@ -2,6 +2,7 @@
 // once completed, `expires_at` ending either (the database's clock, one for every instance). Every
 // transition is one statement: a claim inserts, or takes over an expired row, in one upsert.
 import { monotonicNow } from "../../clock.js";
+import { WebhooksOptionError } from "../../errors.js";
 import type { ClaimOutcome, DedupeStore } from "../dedupe.js";
 import { newClaimToken } from "./memory.js";
 
@@ -27,7 +28,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 function tableName(table: unknown): { quoted: string; bare: string } {
   const parts = typeof table === "string" ? table.split(".") : [];
   if (parts.length < 1 || parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) {
-    throw new TypeError("postgresDedupeStore: `table` must be a table name, optionally schema-qualified, of letters, digits and underscores (at most 63 each)");
+    throw new WebhooksOptionError("postgresDedupeStore", "table", "pattern", "`table` must be a table name, optionally schema-qualified, of letters, digits and underscores (at most 63 each)");
   }
   return { quoted: parts.map((part) => `"${part}"`).join("."), bare: parts.at(-1)! };
 }
@@ -59,8 +60,8 @@ const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
  */
 export function postgresDedupeStore(options: PostgresDedupeStoreOptions): DedupeStore {
   const { pool, table = "socotra_webhook_dedupe", createTable = true, sweepIntervalMs = 60_000 } = options ?? ({} as PostgresDedupeStoreOptions);
-  if (typeof pool?.query !== "function") throw new TypeError("postgresDedupeStore: `pool` must be a Pool from the `pg` package");
-  if (!Number.isSafeInteger(sweepIntervalMs) || sweepIntervalMs < 1) throw new TypeError("postgresDedupeStore: `sweepIntervalMs` must be a positive integer");
+  if (typeof pool?.query !== "function") throw new WebhooksOptionError("postgresDedupeStore", "pool", "type", "`pool` must be a Pool from the `pg` package");
+  if (!Number.isSafeInteger(sweepIntervalMs) || sweepIntervalMs < 1) throw new WebhooksOptionError("postgresDedupeStore", "sweepIntervalMs", "type", "`sweepIntervalMs` must be a positive integer");
   const { quoted } = tableName(table);
   const until = (parameter: string) => `now() + ${parameter}::double precision * interval '1 millisecond'`;
   const CLAIM = `WITH claimed AS (

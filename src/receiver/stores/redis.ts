@@ -4,6 +4,7 @@
 // only if it is missing and answers what it held; completing and releasing compare the token and
 // write in one Lua script (EVALSHA; EVAL once when the server does not have the script).
 import { createHash } from "node:crypto";
+import { WebhooksOptionError } from "../../errors.js";
 import type { ClaimOutcome, DedupeStore } from "../dedupe.js";
 import { newClaimToken } from "./memory.js";
 
@@ -45,30 +46,29 @@ function script(source: string) {
 export function redisDedupeStore(options: RedisDedupeStoreOptions): DedupeStore {
   const { client, keyPrefix = "socotra-webhooks:dedupe:" } = options ?? ({} as RedisDedupeStoreOptions);
   if (typeof client?.sendCommand !== "function") {
-    throw new TypeError("redisDedupeStore: `client` must be a connected node-redis client (createClient from the `redis` package)");
+    throw new WebhooksOptionError("redisDedupeStore", "client", "type", "`client` must be a connected node-redis client (createClient from the `redis` package)");
   }
-  if (typeof keyPrefix !== "string") throw new TypeError("redisDedupeStore: `keyPrefix` must be a string");
+  if (typeof keyPrefix !== "string") throw new WebhooksOptionError("redisDedupeStore", "keyPrefix", "type", "`keyPrefix` must be a string");
   const [complete, release] = [script(COMPLETE), script(RELEASE)];
 
-  async function run(which: ReturnType<typeof script>, id: string, ...args: string[]): Promise<unknown> {
-    try {
-      return await client.sendCommand(["EVALSHA", which.sha1, "1", keyPrefix + id, ...args]);
-    } catch (error) {
+  function run(which: ReturnType<typeof script>, id: string, ...args: string[]): Promise<unknown> {
+    return client.sendCommand(["EVALSHA", which.sha1, "1", keyPrefix + id, ...args]).catch((error: unknown) => {
       // A server that restarted or was flushed has lost its scripts: EVAL sends it again.
       if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
       return client.sendCommand(["EVAL", which.source, "1", keyPrefix + id, ...args]);
-    }
+    });
   }
 
   return {
-    async claim(id, { leaseMs }) {
+    claim(id, { leaseMs }) {
       const token = newClaimToken();
-      const held = await client.sendCommand(["SET", keyPrefix + id, `p:${token}`, "NX", "GET", "PX", String(leaseMs)]);
-      if (held === null || held === undefined) return { state: "claimed", token };
-      return String(held) === "c" ? COMPLETED : IN_PROGRESS;
+      return client.sendCommand(["SET", keyPrefix + id, `p:${token}`, "NX", "GET", "PX", String(leaseMs)]).then((held): ClaimOutcome => {
+        if (held === null || held === undefined) return { state: "claimed", token };
+        return String(held) === "c" ? COMPLETED : IN_PROGRESS;
+      });
     },
-    async complete(id, token, { ttlMs }) {
-      return (await run(complete, id, token, String(ttlMs))) === 1;
+    complete(id, token, { ttlMs }) {
+      return run(complete, id, token, String(ttlMs)).then((done) => done === 1);
     },
     async release(id, token) {
       await run(release, id, token);
