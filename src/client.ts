@@ -3,7 +3,7 @@ import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksOptionError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { callInit, checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
-import { MAX_TIMER_MS } from "./client/limits.js";
+import { MAX_TIMER_MS } from "./rules/limits.js";
 import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 import { contractDeviations, type ContractDeviation } from "./client/deviations.js";

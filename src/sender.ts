@@ -8,9 +8,10 @@ import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
 import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
-import { MAX_TIMER_MS } from "./client/limits.js";
+import { MAX_TIMER_MS } from "./rules/limits.js";
 import { WebhooksOptionError } from "./errors.js";
 import { parse, type SchemaName } from "./validation.js";
+import { closestPattern, MAX_PATTERN_LENGTH, typesOfPattern } from "./rules/patterns.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
 const ALERTS = { failure: "failureAlert", suspended: "suspensionAlert" } as const;
@@ -108,33 +109,18 @@ export function sampleDelivery(type: WebhookEventType, sequence = 0): WebhookPay
   };
 }
 
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /**
- * The event types `patterns` name: an exact type, `all`, or an entity wildcard (`claim.*`,
- * `policy.quote.*`). @throws WebhooksOptionError naming an unknown pattern and the closest known type.
+ * The event types `patterns` name, in the one pattern grammar (rules/patterns.ts): an exact type,
+ * an entity wildcard (`claim.*`, `policy.quote.*`), or `all` (alias `*`). @throws WebhooksOptionError naming an unknown pattern and the closest known type.
  */
 export function selectEventTypes(patterns: readonly string[]): WebhookEventType[] {
   if (patterns.length === 0) throw new WebhooksOptionError("selectEventTypes", "patterns", "minItems", 'select at least one event type (an exact type, an entity wildcard such as "claim.*", or "all")');
   const selected: WebhookEventType[] = [];
   for (const pattern of patterns) {
-    const matches =
-      pattern === "all"
-        ? WEBHOOK_EVENT_TYPES
-        : pattern.endsWith(".*")
-          ? WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith(pattern.slice(0, -1)))
-          : WEBHOOK_EVENT_TYPES.filter((type) => type === pattern);
+    const matches = typeof pattern === "string" && pattern.length <= MAX_PATTERN_LENGTH ? typesOfPattern(pattern) : [];
     if (matches.length === 0) {
-      const closest = [...WEBHOOK_EVENT_TYPES].sort((a, b) => distance(pattern, a) - distance(pattern, b))[0];
-      throw new WebhooksOptionError("selectEventTypes", "patterns", "enum", `unknown event type(s): ${pattern.slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest!.split(".")[0]}.*", or "all")`);
+      const closest = closestPattern(String(pattern));
+      throw new WebhooksOptionError("selectEventTypes", "patterns", "enum", `unknown event type(s): ${String(pattern).slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest.split(".")[0]}.*", or "all")`);
     }
     selected.push(...matches);
   }

@@ -26,6 +26,8 @@ import { closestOutbound } from "./closest.js";
 import { KNOWN_DEVIATIONS, type Deviation } from "./deviations.js";
 import { handleRequest } from "./fetch.js";
 import { compilePattern, isKnownEventType, type WebhookPattern } from "./patterns.js";
+import { MAX_TIMER_MS } from "../rules/limits.js";
+import { isJsonMediaType } from "../rules/media-type.js";
 
 /** A failure alert as received: `webhookName` may be the webhook's name (a string), see `onDeviation`. */
 export type ReceivedFailureMessage = Omit<FailureMessage, "webhookName"> & { webhookName: FailureMessage["webhookName"] | string };
@@ -130,9 +132,6 @@ export function coreOf(receiver: WebhookReceiver): ReceiverCore {
   return core;
 }
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-// JSON is UTF-8 (RFC 8259): a body declared in another charset would be misread, so it is refused.
-const OTHER_CHARSET = /;\s*charset\s*=\s*(?!"?utf-?8"?\s*(?:;|$))/i;
 const DIGITS = /^\d+$/;
 // The longest envelope id the dedupe store is asked to remember: ids are short, a hostile sender's need not be.
 const MAX_DEDUPE_KEY = 256;
@@ -163,7 +162,7 @@ function acceptDeviations(schema: SchemaName, value: unknown, issues: readonly C
   return { body: body as ReceivedBody, deviations: [...found].map(({ schema, path, rule }) => Object.freeze({ schema, path, rule })) };
 }
 
-function positiveInteger(name: string, value: unknown, max = 2 ** 31 - 1): void {
+function positiveInteger(name: string, value: unknown, max = MAX_TIMER_MS): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
     throw new TypeError(`createWebhookReceiver: \`${name}\` must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` of at most ${max}` : ""}`);
   }
@@ -359,7 +358,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     report,
     precheck(method, contentType, contentLength) {
       if (method !== "POST" && (typeof method !== "string" || method.toUpperCase() !== "POST")) return METHOD_NOT_ALLOWED;
-      if (contentType !== "application/json" && (typeof contentType !== "string" || !JSON_TYPE.test(contentType) || OTHER_CHARSET.test(contentType))) {
+      if (contentType !== "application/json" && (typeof contentType !== "string" || !isJsonMediaType(contentType, true))) {
         return UNSUPPORTED_MEDIA_TYPE;
       }
       // A declared length with fewer digits than maxBytes is within it: no pattern test per request.
