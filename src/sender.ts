@@ -12,6 +12,8 @@ import { MAX_TIMER_MS } from "./rules/limits.js";
 import { WebhooksOptionError } from "./errors.js";
 import { parse, type SchemaName } from "./validation.js";
 import { closestPattern, MAX_PATTERN_LENGTH, typesOfPattern } from "./rules/patterns.js";
+import { checkHttpUrl } from "./rules/url.js";
+import { isHeaderName, isHeaderValue, MANAGED_HEADERS } from "./rules/headers.js";
 
 /** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
 const ALERTS = { failure: "failureAlert", suspended: "suspensionAlert" } as const;
@@ -71,24 +73,18 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 /** Each delivery in flight holds a socket: past this, a run exhausts the machine, not the receiver. */
 const MAX_CONCURRENCY = 10_000;
 
-/** RFC 9110 `token`: what a header name may hold. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** RFC 9110 `field-value` without obs-text: visible ASCII, spaces and tabs. */
-const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
-/** Headers fetch derives from the body and the connection itself, and refuses (or breaks on) when given. */
-const MANAGED_HEADERS = new Set(["connection", "content-length", "expect", "keep-alive", "transfer-encoding", "upgrade"]);
 
 /**
  * Why `name: value` cannot be an extra header of a delivery, naming the rule (never the value,
  * which may be a secret), or undefined when it can.
  */
 export function headerProblem(name: unknown, value: unknown): string | undefined {
-  if (typeof name !== "string" || !HEADER_NAME.test(name)) {
+  if (!isHeaderName(name)) {
     return "a header name must be an RFC 9110 token: one or more letters, digits or !#$%&'*+-.^_`|~ (no spaces, colons, control or non-ASCII characters)";
   }
   const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name;
   if (MANAGED_HEADERS.has(name.toLowerCase())) return `the header ${shown} is one the HTTP client sets itself from the body and the connection, and cannot be given`;
-  if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+  if (!isHeaderValue(value)) {
     return `the value of the header ${shown} must be an RFC 9110 field value: visible ASCII characters, spaces and tabs (no control characters such as CR, LF, NUL or ESC, no non-ASCII characters)`;
   }
   return undefined;
@@ -217,16 +213,10 @@ const refuse = (option: string, rule: string, detail: string) => new WebhooksOpt
 
 export async function sendSampleEvents(options: SendSampleEventsOptions): Promise<SendReport> {
   const { url, types = ["policy.issue"], count = 1, concurrency = 1, headers = {}, timeoutMs = 10_000, keepDeliveries = 1000, onDelivery } = options;
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw refuse("url", "format", "`url` must be an http(s) URL, and this one does not parse");
-  }
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw refuse("url", "format", `\`url\` must be an http(s) URL, got a ${target.protocol} URL`);
-  }
-  if (target.username !== "" || target.password !== "") throw refuse("url", "credentials", "`url` must not hold credentials (user:password@): send them with `headers`");
+  const checked = checkHttpUrl(url);
+  if (checked.rule === "credentials") throw refuse("url", "credentials", "`url` must not hold credentials (user:password@): send them with `headers`");
+  if (checked.url === undefined) throw refuse("url", "format", `\`url\` must be an http(s) URL, ${checked.problem}`);
+  const target = checked.url;
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw refuse(name, "minimum", `\`${name}\` must be a positive integer`);
   }

@@ -2,6 +2,7 @@
 // signal, the token (when it is a function), no redirects, and a bound on the body's size.
 import { WebhooksNetworkError, WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
+import { isTokenValue } from "../rules/headers.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
 export const ATTEMPT_KEY = "socotraWebhooksAttempt";
@@ -16,9 +17,6 @@ export interface Attempt {
   status: number;
 }
 
-/** Printable ASCII with no surrounding spaces: what an Authorization value can carry unchanged. */
-const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
-export const isHeaderValue = (value: unknown): value is string => typeof value === "string" && HEADER_VALUE.test(value);
 
 export type TokenSource = string | (() => string | Promise<string>);
 export type FetchFunction = (request: Request) => Promise<Response>;
@@ -156,7 +154,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
           throw new WebhooksRequestError(method, url, "token", "token-function", "the token function threw or rejected (see `cause`)", { cause: error });
         });
       const value = await untilAborted(pending, signal);
-      if (!isHeaderValue(value)) {
+      if (!isTokenValue(value)) {
         throw new WebhooksRequestError(method, url, "token", "header-value", "the token function returned a value no Authorization header can carry (not a string, empty, or with control or non-ASCII characters)");
       }
       request.headers.set("Authorization", value);

@@ -13,7 +13,10 @@ export interface HttpUrlOptions {
 
 export type HttpUrlCheck = { url: URL; rule?: undefined; problem?: undefined } | { url?: undefined; rule: HttpUrlRule; problem: string };
 
-/** Parses `value` as an http(s) URL without credentials; never quotes the value (it may hold a secret). */
+/**
+ * Parses `value` as an http(s) URL without credentials; never quotes the value (it may hold a
+ * secret). A `problem` completes "must be an http(s) URL, …".
+ */
 export function checkHttpUrl(value: unknown, { bare = false, maxLength = Infinity }: HttpUrlOptions = {}): HttpUrlCheck {
   let url: URL | undefined;
   if (typeof value === "string" && value.length <= maxLength) {
@@ -23,9 +26,9 @@ export function checkHttpUrl(value: unknown, { bare = false, maxLength = Infinit
       url = undefined;
     }
   }
-  if (url === undefined) return { rule: "format", problem: typeof value === "string" && value.length > maxLength ? `is longer than ${maxLength} characters` : "does not parse as a URL" };
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { rule: "scheme", problem: `is a ${url.protocol.slice(0, 20)} URL, not http(s)` };
-  if (url.username !== "" || url.password !== "") return { rule: "credentials", problem: "holds credentials (user:password@)" };
-  if (bare && (url.search !== "" || url.hash !== "")) return { rule: "query", problem: "has a query or a fragment" };
+  if (url === undefined) return { rule: "format", problem: typeof value === "string" && value.length > maxLength ? `and this one is longer than ${maxLength} characters` : "and this one does not parse" };
+  if (url.protocol !== "http:" && url.protocol !== "https:") return { rule: "scheme", problem: `got a ${url.protocol.slice(0, 20)} URL` };
+  if (url.username !== "" || url.password !== "") return { rule: "credentials", problem: "without credentials (user:password@)" };
+  if (bare && (url.search !== "" || url.hash !== "")) return { rule: "query", problem: "without a query or a fragment" };
   return { url };
 }
