@@ -5,7 +5,6 @@ import { monotonicNow } from "./clock.js";
 import { networkCause } from "./network-cause.js";
 import { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
-import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
 import { MAX_TIMER_MS } from "./rules/limits.js";
@@ -14,10 +13,9 @@ import { parse, type SchemaName } from "./validation.js";
 import { closestPattern, MAX_PATTERN_LENGTH, typesOfPattern } from "./rules/patterns.js";
 import { checkHttpUrl } from "./rules/url.js";
 import { isHeaderName, isHeaderValue, MANAGED_HEADERS } from "./rules/headers.js";
+import { ALERT_KINDS, outbound, type AlertKind, type AlertName } from "./rules/alerts.js";
 
-/** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
-const ALERTS = { failure: "failureAlert", suspended: "suspensionAlert" } as const;
-export type AlertKind = keyof typeof ALERTS;
+export type { AlertKind };
 
 export interface SendSampleEventsOptions {
   /** The receiver's URL (http or https, without credentials). */
@@ -152,11 +150,11 @@ function builderFor(options: SendSampleEventsOptions): { schema: SchemaName; bui
       },
     };
   }
-  if (!Object.hasOwn(ALERTS, alert)) throw new WebhooksOptionError("sendSampleEvents", "alert", "enum", `\`alert\` must be one of ${Object.keys(ALERTS).join(", ")}`);
-  const outbound = OUTBOUND_WEBHOOKS.find((webhook) => webhook.name === ALERTS[alert])!;
-  const example = WEBHOOK_EXAMPLES[outbound.name][0] as Record<string, unknown>;
+  if (!Object.hasOwn(ALERT_KINDS, alert)) throw new WebhooksOptionError("sendSampleEvents", "alert", "enum", `\`alert\` must be one of ${Object.keys(ALERT_KINDS).join(", ")}`);
+  const alertEntry = outbound(ALERT_KINDS[alert]);
+  const example = WEBHOOK_EXAMPLES[alertEntry.name as AlertName][0] as Record<string, unknown>;
   return {
-    schema: outbound.schema,
+    schema: alertEntry.schema,
     build: (type, sequence) => {
       const body = structuredClone(example);
       if ("eventData" in body) body.eventData = structuredClone(data) ?? sampleDelivery(type, sequence).data;

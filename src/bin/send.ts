@@ -4,6 +4,7 @@ import { fail, parseCommandLine } from "./cli.js";
 import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import { ContractValidationError, WebhooksOptionError } from "../errors.js";
 import { headerProblem, selectEventTypes, sendSampleEvents, type AlertKind, type SentDelivery } from "../sender.js";
+import { ALERT_KINDS, alertWords } from "../rules/alerts.js";
 
 const usage = `Usage: socotra-webhooks-send --url URL [--type policy.issue ...] [--count N] [--concurrency C] [--header "Name: value" ...]
                              [--alert failure|suspended] [--data JSON] [--override path=value ...]
@@ -87,8 +88,7 @@ const total = count * types.length;
 const SHOWN = 100;
 let shownFailures = 0;
 // An alert is named as the alert it is, with the event type it was built from.
-const ALERT_NAMES = { failure: "failure alert", suspended: "suspension alert" } as const;
-const what = (type: string) => (values.alert === undefined ? type : `${ALERT_NAMES[values.alert as AlertKind]} (about ${type})`);
+const what = (type: string) => (values.alert === undefined ? type : `${alertWords(ALERT_KINDS[values.alert as AlertKind])} (about ${type})`);
 const line = (d: SentDelivery) => `${d.status !== null && d.status < 300 && d.status >= 200 ? "✓" : "✗"} ${what(d.type)} → ${d.status ?? d.error} (${d.ms.toFixed(1)} ms)`;
 if (total > SHOWN) console.log(`Sending ${total} deliveries: ${count} of each of ${types.length} type(s).`);
 try {

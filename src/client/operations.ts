@@ -257,7 +257,16 @@ export function checkParameters(operation: ClientOperation, init: Record<string,
   if (operation.pathChecks.length > 0 && (path === undefined || path === null)) refuseMissing(operation, operation.pathChecks[0]!);
 }
 
+const BY_ID: ReadonlyMap<string, OperationEntry> = new Map(OPERATIONS.map((entry) => [entry.operationId, entry]));
+
+/** The spec's entry of `operationId`: the one lookup by operation id. @throws Error when the spec has none (a caller's bug). */
+export function operationById(operationId: string): OperationEntry {
+  const entry = BY_ID.get(operationId);
+  if (entry === undefined) throw new Error(`the spec has no operation ${operationId}`);
+  return entry;
+}
+
 /** The spec's bounds of one query parameter of one operation, for helpers that choose values. */
 export function queryParameterRule(operationId: OperationEntry["operationId"], name: string): OperationParameter | undefined {
-  return OPERATIONS.find((entry) => entry.operationId === operationId)?.queryParameters.find((parameter) => parameter.name === name);
+  return operationById(operationId).queryParameters.find((parameter) => parameter.name === name);
 }

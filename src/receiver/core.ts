@@ -3,7 +3,7 @@
 // matching handlers within a bound, and returns the answer. The adapters (fetch.ts, node.ts,
 // lambda.ts) only move bytes in and the answer out.
 import { OUTBOUND_WEBHOOKS } from "../../generated/operations.js";
-import type { EventStreamWebhookSuspendedData, FailureMessage, WebhookEventType, WebhookPayload, webhooks } from "../../generated/schema.js";
+import type { EventStreamWebhookSuspendedData, FailureMessage, WebhookEventType, WebhookPayload } from "../../generated/schema.js";
 import { ContractValidationError, WebhookHandlerTimeoutError, type ContractIssue } from "../errors.js";
 import { decodeBody, DEFAULT_MAX_BYTES, exceedsBytes, validate, type SchemaName } from "../validation.js";
 import {
@@ -28,6 +28,7 @@ import { handleRequest } from "./fetch.js";
 import { compilePattern, isKnownEventType, type WebhookPattern } from "./patterns.js";
 import { MAX_TIMER_MS } from "../rules/limits.js";
 import { isJsonMediaType } from "../rules/media-type.js";
+import { ALERT_KINDS, EVENT_DELIVERY } from "../rules/alerts.js";
 
 /** A failure alert as received: `webhookName` may be the webhook's name (a string), see `onDeviation`. */
 export type ReceivedFailureMessage = Omit<FailureMessage, "webhookName"> & { webhookName: FailureMessage["webhookName"] | string };
@@ -138,9 +139,6 @@ const MAX_DEDUPE_KEY = 256;
 const NO_HANDLERS: readonly Handler<never>[] = [];
 const NO_DEVIATIONS: readonly Deviation[] = [];
 
-type OutboundName = keyof webhooks & string;
-const EVENT_DELIVERY = "eventDelivery" satisfies OutboundName;
-const ALERTS = { onFailureAlert: "failureAlert", onSuspendedAlert: "suspensionAlert" } as const satisfies Record<string, OutboundName>;
 
 type Classified = { name: string; body: ReceivedBody; deviations: readonly Deviation[] };
 
@@ -208,7 +206,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
   const maxBytesDigits = String(maxBytes).length;
 
   const routes: { matches: (type: string) => boolean; handler: Handler<WebhookPayload> }[] = [];
-  const alertHandlers = new Map<string, Handler<never>[]>(Object.values(ALERTS).map((name) => [name, []]));
+  const alertHandlers = new Map<string, Handler<never>[]>(Object.values(ALERT_KINDS).map((name) => [name, []]));
   // Handlers per known event type, computed once; unknown types (which a sender controls) are not cached.
   let byType = new Map<string, readonly Handler<never>[]>();
 
@@ -427,12 +425,12 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     },
     onFailureAlert(handler) {
       if (typeof handler !== "function") throw new TypeError("onFailureAlert: the handler must be a function");
-      alertHandlers.get(ALERTS.onFailureAlert)!.push(handler as Handler<never>);
+      alertHandlers.get(ALERT_KINDS.failure)!.push(handler as Handler<never>);
       return receiver;
     },
     onSuspendedAlert(handler) {
       if (typeof handler !== "function") throw new TypeError("onSuspendedAlert: the handler must be a function");
-      alertHandlers.get(ALERTS.onSuspendedAlert)!.push(handler as Handler<never>);
+      alertHandlers.get(ALERT_KINDS.suspended)!.push(handler as Handler<never>);
       return receiver;
     },
     handle: (request) => handleRequest(core, request),
