@@ -14,6 +14,7 @@ import { closestPattern, MAX_PATTERN_LENGTH, typesOfPattern } from "./rules/patt
 import { checkHttpUrl } from "./rules/url.js";
 import { isHeaderName, isHeaderValue, MANAGED_HEADERS } from "./rules/headers.js";
 import { ALERT_KINDS, outbound, type AlertKind, type AlertName } from "./rules/alerts.js";
+import { readAtMost } from "./rules/body.js";
 
 export type { AlertKind };
 
@@ -194,11 +195,7 @@ async function drain(response: Response): Promise<void> {
     await response.arrayBuffer();
     return;
   }
-  let read = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    read += chunk.byteLength;
-    if (read > MAX_ANSWER_BYTES) break; // leaving the loop cancels the rest
-  }
+  await readAtMost(response.body, MAX_ANSWER_BYTES);
 }
 
 /**

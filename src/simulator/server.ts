@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebhooksOptionError } from "../errors.js";
-import { readAtMost } from "./body.js";
+import { readAtMost } from "../rules/body.js";
 import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
 import { foreignRequest, isLoopback } from "./console/host.js";
 import { CONSOLE_PATH, createConsoleRoutes, isConsoleTarget } from "./console/routes.js";

@@ -7,7 +7,7 @@ import { ContractValidationError, SimulatorContractViolation, type ContractIssue
 import { depthIssue } from "../json-depth.js";
 import { decodeBody, parse, type SchemaName } from "../validation.js";
 import { createPoster } from "./attempts.js";
-import { readAtMost } from "./body.js";
+import { readAtMost } from "../rules/body.js";
 import { BadRequest, issue, LOOP_HEADER } from "./checks.js";
 import { controlRoutes, json, matchControl, type ControlRoute } from "./control.js";
 import { createDeliveries, prepareEvent } from "./delivery.js";
