@@ -53,15 +53,15 @@ function program(ctx: Context): Command {
   for (const command of [...webhookCommands(ctx), ...planCommands(ctx), divertedCommands(ctx)]) root.addCommand(command);
   // The tools run as a process of their own (the bin starts them before this tree); listed here for --help.
   for (const [name, summary] of Object.entries(TOOLS)) {
-    root
+    const tool = root
       .command(name)
       .description(summary)
-      .helpOption(false)
       .allowUnknownOption()
       .allowExcessArguments()
       .action(() => {
         throw usageError(`${name} runs as a process of its own: socotra-webhooks ${name} --help`);
       });
+    example(tool, `$ socotra-webhooks ${name} --help   # its flags`);
   }
   // addCommand does not pass exitOverride and the output settings down, as .command() would.
   const inherit = (parent: Command) => {
