@@ -1,5 +1,6 @@
 // The canned JSON server for the client benchmark, in its own process so that it does not share
-// the measured event loop.
+// the measured event loop. With --chunked it answers without a Content-Length (chunked), as
+// gateways and compressing proxies often do.
 import { createServer } from "node:http";
 
 const body = JSON.stringify({
@@ -11,9 +12,10 @@ const body = JSON.stringify({
   failureHandling: { actOnStatusCodes: ["500"], actOnTimeout: true, mode: "divert" },
   suspended: false,
 });
+const chunked = process.argv.includes("--chunked");
 const server = createServer((request, response) => {
   request.resume();
-  request.on("end", () => response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body));
+  request.on("end", () => response.writeHead(200, { "content-type": "application/json", ...(!chunked && { "content-length": Buffer.byteLength(body) }) }).end(body));
 });
 server.keepAliveTimeout = 60_000;
 // Ends with the benchmark that spawned it, however that ends: its stdin is a pipe from it.

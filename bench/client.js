@@ -1,7 +1,8 @@
 // Figure 3, client overhead: 10,000 sequential GETs, and separately 10,000 PUTs, through
 // createWebhooksClient against the same calls through openapi-fetch alone (the target: at most 3%
-// more), with openapi-fetch's own cost over bare fetch beside them; all to one local server
-// answering canned JSON. Also the size a browser app ships for the client, minified and gzipped.
+// more), with openapi-fetch's own cost over bare fetch beside them; all to a local server
+// answering canned JSON, in two shapes: with a Content-Length, and chunked without one (as
+// gateways and compressing proxies send it, where the client counts the body as it reads it). Also the size a browser app ships for the client, minified and gzipped.
 import { spawn } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
@@ -10,9 +11,15 @@ import createClient from "openapi-fetch";
 import { createWebhooksClient } from "../dist/index.js";
 import { median, row, seededRandom, shuffled } from "./lib.js";
 
-const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
-const port = await new Promise((resolve) => server.stdout.once("data", (chunk) => resolve(Number(chunk.toString()))));
-const baseUrl = `http://127.0.0.1:${port}`;
+const servers = [];
+async function startServer(args) {
+  const server = spawn(process.execPath, [new URL("client-server.js", import.meta.url).pathname, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  servers.push(server);
+  const port = await new Promise((resolve) => server.stdout.once("data", (chunk) => resolve(Number(chunk.toString()))));
+  return `http://127.0.0.1:${port}`;
+}
+const SHAPES = { "": await startServer([]), ", chunked (no Content-Length)": await startServer(["--chunked"]) };
+const baseUrl = SHAPES[""];
 const token = "bench-token";
 const body = { name: "policy-events", events: ["policy.issue"], integrationName: "document-service", retryStrategy: "three", failureHandling: { actOnStatusCodes: ["500"], actOnTimeout: true, mode: "divert" } };
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
@@ -22,25 +29,32 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const PER_ROUND = Math.ceil(REQUESTS / ROUNDS);
 
-const ours = createWebhooksClient({ baseUrl, token });
-const plain = createClient({ baseUrl, headers: { Authorization: token } });
 const path = { params: { path: { name: "policy-events" } } };
 const check = (data) => {
   if (!data) throw new Error("no data");
 };
-const calls = {
-  GET: {
-    ours: async () => check((await ours.GET("/webhooks/{name}", path)).data),
-    openapiFetch: async () => check((await plain.GET("/webhooks/{name}", path)).data),
-    fetch: async () => check(await (await fetch(`${baseUrl}/webhooks/${encodeURIComponent("policy-events")}`, { headers: { Authorization: token } })).json()),
-  },
-  PUT: {
-    ours: async () => check((await ours.PUT("/webhooks", { body })).data),
-    openapiFetch: async () => check((await plain.PUT("/webhooks", { body })).data),
-    fetch: async () =>
-      check(await (await fetch(`${baseUrl}/webhooks`, { method: "PUT", headers: { Authorization: token, "Content-Type": "application/json" }, body: JSON.stringify(body) })).json()),
-  },
-};
+/** The six (method, variant) calls against one server. */
+function callsTo(url) {
+  const ours = createWebhooksClient({ baseUrl: url, token });
+  const plain = createClient({ baseUrl: url, headers: { Authorization: token } });
+  return {
+    GET: {
+      ours: async () => check((await ours.GET("/webhooks/{name}", path)).data),
+      openapiFetch: async () => check((await plain.GET("/webhooks/{name}", path)).data),
+      fetch: async () => check(await (await fetch(`${url}/webhooks/${encodeURIComponent("policy-events")}`, { headers: { Authorization: token } })).json()),
+    },
+    PUT: {
+      ours: async () => check((await ours.PUT("/webhooks", { body })).data),
+      openapiFetch: async () => check((await plain.PUT("/webhooks", { body })).data),
+      fetch: async () =>
+        check(await (await fetch(`${url}/webhooks`, { method: "PUT", headers: { Authorization: token, "Content-Type": "application/json" }, body: JSON.stringify(body) })).json()),
+    },
+  };
+}
+// One entry per (method, shape): "GET", "GET, chunked (no Content-Length)"...
+const calls = Object.fromEntries(
+  Object.entries(SHAPES).flatMap(([shape, url]) => Object.entries(callsTo(url)).map(([method, variants]) => [`${method}${shape}`, variants])),
+);
 
 async function round(fn) {
   const started = performance.now();
@@ -48,7 +62,7 @@ async function round(fn) {
   return ((performance.now() - started) * 1e6) / PER_ROUND;
 }
 
-// Every round times each of the six (method, variant) pairs once, in a fresh random order (seeded:
+// Every round times each (method, shape, variant) once, in a fresh random order (seeded:
 // the same on every run), so that no variant always runs first, after a given one, or in a quieter
 // part of the run than the others. A fixed rotation is not enough: the variant that follows a switch
 // between GETs and PUTs reads 1% slower, and a rotation always puts the same variant there.
@@ -63,7 +77,7 @@ for (const method of Object.keys(calls)) {
   rows.push(
     row({
       figure: "3. Client",
-      subject: `createWebhooksClient, ${REQUESTS} sequential ${method}s`,
+      subject: `createWebhooksClient, ${REQUESTS} sequential ${method.replace(/^\w+/, (verb) => `${verb}s`)}`,
       baseline: "openapi-fetch alone, same calls",
       unit: "ns/request",
       subjectSamples: oursSamples,
@@ -73,10 +87,10 @@ for (const method of Object.keys(calls)) {
       note: `${Math.round(median(oursSamples) / 1000)} µs per request; ratio: median of ${ROUNDS} paired rounds of ${PER_ROUND}, ratio of medians ${(median(oursSamples) / median(openapiFetch)).toFixed(3)}x`,
       ifMissed: `The layer per call: an operations-table lookup, the parameter checks, a timeout controller shared by the attempts that start together (its signal given to fetch in place of the Request's own, so that undici follows one signal, not two), one header read for sl-violations. Rounds on this shared 2-core machine spread widely; compare the spreads before reading a miss.`,
     }),
-    row({ figure: "3. Client", subject: `openapi-fetch alone, ${REQUESTS} sequential ${method}s`, baseline: "bare fetch, same requests", unit: "ns/request", subjectSamples: openapiFetch, baselineSamples: fetchSamples, paired: true }),
+    row({ figure: "3. Client", subject: `openapi-fetch alone, ${REQUESTS} sequential ${method.replace(/^\w+/, (verb) => `${verb}s`)}`, baseline: "bare fetch, same requests", unit: "ns/request", subjectSamples: openapiFetch, baselineSamples: fetchSamples, paired: true }),
   );
 }
-server.kill();
+for (const server of servers) server.kill();
 
 // The layer's own work, apart from the network's noise: the same GETs with the global fetch
 // replaced by one that does what undici's does first (copy the Request with the init given) and

@@ -53,3 +53,9 @@ export declare const OUTBOUND_WEBHOOKS: readonly OutboundWebhookEntry[];
 
 /** The fields of each object schema, and the component schema a field (or, for an array, each item) holds; null for a plain value. */
 export declare const SCHEMA_FIELDS: { readonly [Name in SchemaName]?: SchemaFields };
+
+/** The values of each string-enum component schema (the event types are in event-types.js). */
+export declare const SCHEMA_ENUMS: {
+  readonly RetryStrategy: readonly components["schemas"]["RetryStrategy"][];
+  readonly FailureHandlingMode: readonly components["schemas"]["FailureHandlingMode"][];
+};

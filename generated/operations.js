@@ -339,3 +339,17 @@ export const SCHEMA_FIELDS = deepFreeze({
     "username": null
   }
 });
+
+/** The values of each string-enum component schema (the event types are in event-types.js). */
+export const SCHEMA_ENUMS = deepFreeze({
+  "RetryStrategy": [
+    "none",
+    "one",
+    "three"
+  ],
+  "FailureHandlingMode": [
+    "none",
+    "divert",
+    "suspend"
+  ]
+});

@@ -78,6 +78,15 @@ export function schemaFieldsTable(spec) {
   );
 }
 
+/** The values of each component schema that is a string enum, but the event types (generated apart, in event-types.js). */
+export function schemaEnumsTable(spec) {
+  return Object.fromEntries(
+    Object.entries(spec.components.schemas)
+      .filter(([name, schema]) => Array.isArray(schema.enum) && name !== "WebhookEventType")
+      .map(([name, schema]) => [name, schema.enum]),
+  );
+}
+
 const DECLARATIONS = `import type { components, operations, webhooks } from "./schema.js";
 
 type SchemaName = keyof components["schemas"];
@@ -132,18 +141,20 @@ export async function writeOperations(spec, outDir = GENERATED) {
   const operationsDoc = "/** Every operation of the spec's `paths`, in the spec's order. */";
   const fields = JSON.stringify(schemaFieldsTable(spec), null, 2);
   const fieldsDoc = "/** The fields of each object schema, and the component schema a field (or, for an array, each item) holds; null for a plain value. */";
+  const enums = JSON.stringify(schemaEnumsTable(spec), null, 2);
+  const enumsDoc = "/** The values of each string-enum component schema (the event types are in event-types.js). */";
   const webhooksDoc = "/** Every outbound webhook of the spec's `webhooks` section, with the schema of its body. */";
   const freeze = "const deepFreeze = (value) => (Object.values(value).forEach((v) => v && typeof v === \"object\" && deepFreeze(v)), Object.freeze(value));";
   await Promise.all([
     writeOutput(
       outDir,
       "operations.js",
-      `${notice}${freeze}\n\n${operationsDoc}\nexport const OPERATIONS = deepFreeze(${operations});\n\n${webhooksDoc}\nexport const OUTBOUND_WEBHOOKS = deepFreeze(${webhooks});\n\n${fieldsDoc}\nexport const SCHEMA_FIELDS = deepFreeze(${fields});\n`,
+      `${notice}${freeze}\n\n${operationsDoc}\nexport const OPERATIONS = deepFreeze(${operations});\n\n${webhooksDoc}\nexport const OUTBOUND_WEBHOOKS = deepFreeze(${webhooks});\n\n${fieldsDoc}\nexport const SCHEMA_FIELDS = deepFreeze(${fields});\n\n${enumsDoc}\nexport const SCHEMA_ENUMS = deepFreeze(${enums});\n`,
     ),
     writeOutput(
       outDir,
       "operations.d.ts",
-      `${notice}${DECLARATIONS}\n${operationsDoc}\nexport declare const OPERATIONS: readonly OperationEntry[];\n\n${webhooksDoc}\nexport declare const OUTBOUND_WEBHOOKS: readonly OutboundWebhookEntry[];\n\n${fieldsDoc}\nexport declare const SCHEMA_FIELDS: { readonly [Name in SchemaName]?: SchemaFields };\n`,
+      `${notice}${DECLARATIONS}\n${operationsDoc}\nexport declare const OPERATIONS: readonly OperationEntry[];\n\n${webhooksDoc}\nexport declare const OUTBOUND_WEBHOOKS: readonly OutboundWebhookEntry[];\n\n${fieldsDoc}\nexport declare const SCHEMA_FIELDS: { readonly [Name in SchemaName]?: SchemaFields };\n\n${enumsDoc}\nexport declare const SCHEMA_ENUMS: {\n${Object.keys(schemaEnumsTable(spec)).map((name) => `  readonly ${name}: readonly components["schemas"]["${name}"][];`).join("\n")}\n};\n`,
     ),
   ]);
 }

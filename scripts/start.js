@@ -175,8 +175,8 @@ try {
     await buildAll();
   }
   const [mock, simulator] = await Promise.all([
-    startService("mock", ["dist/bin/mock.js", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/),
-    startService("simulator", ["dist/bin/sim.js", "--port", String(simPort), "--host", HOST], /Webhooks simulator\s+(\S+)/),
+    startService("mock", ["dist/bin/socotra-webhooks.js", "mock", "--port", String(mockPort), "--host", HOST], /Mock of the Webhooks API: (\S+)/),
+    startService("simulator", ["dist/bin/socotra-webhooks.js", "sim", "--port", String(simPort), "--host", HOST], /Webhooks simulator\s+(\S+)/),
   ]);
   docs = existsSync(DOCS_PAGE) ? await serveDocs(docsPort) : undefined;
   const sim = simulator.url;

@@ -3,10 +3,12 @@ import type { paths } from "../generated/schema.js";
 import { WebhooksContractError, WebhooksNetworkError, WebhooksOptionError, WebhooksResponseError, WebhooksTimeoutError } from "./errors.js";
 import { callInit, checkParameters, findOperation } from "./client/operations.js";
 import { Deadlines } from "./client/deadlines.js";
-import { MAX_TIMER_MS } from "./client/limits.js";
-import { ATTEMPT_KEY, createTransport, isHeaderValue, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
+import { MAX_TIMER_MS } from "./rules/limits.js";
+import { ATTEMPT_KEY, createTransport, isNetworkFailure, type Attempt, type FetchFunction, type TokenSource } from "./client/transport.js";
 import { contractViolations, type ContractViolation } from "./client/violations.js";
 import { contractDeviations, type ContractDeviation } from "./client/deviations.js";
+import { checkHttpUrl } from "./rules/url.js";
+import { isTokenValue } from "./rules/headers.js";
 
 export { contractViolations, type ContractViolation } from "./client/violations.js";
 export { contractDeviations, isKnownEventType, type ContractDeviation, type UnknownEventType } from "./client/deviations.js";
@@ -184,15 +186,10 @@ async function run(method: string, path: unknown, callerInit: unknown, policy: P
 const isDelay = (value: unknown, positive: boolean) => typeof value === "number" && Number.isFinite(value) && (positive ? value > 0 : value >= 0) && value <= MAX_TIMER_MS;
 
 function baseUrlOf(baseUrl: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof baseUrl === "string" ? new URL(baseUrl) : undefined;
-  } catch {
-    url = undefined;
-  }
-  requireOption(url !== undefined && (url.protocol === "http:" || url.protocol === "https:"), "baseUrl", "format", "must be an http(s) URL");
-  requireOption(url!.username === "" && url!.password === "", "baseUrl", "credentials", "must not hold credentials (user:password@): pass the token as `token`");
-  requireOption(url!.search === "" && url!.hash === "", "baseUrl", "format", "must not have a query or a fragment");
+  const { rule } = checkHttpUrl(baseUrl, { bare: true });
+  requireOption(rule !== "format" && rule !== "scheme", "baseUrl", "format", "must be an http(s) URL");
+  requireOption(rule !== "credentials", "baseUrl", "credentials", "must not hold credentials (user:password@): pass the token as `token`");
+  requireOption(rule !== "query", "baseUrl", "format", "must not have a query or a fragment");
   return (baseUrl as string).replace(/\/+$/, "");
 }
 
@@ -213,7 +210,7 @@ export function createWebhooksClient(options: WebhooksClientOptions): WebhooksCl
   const origin = baseUrlOf(options.baseUrl);
   // Never quote the token: it is a secret even when it is wrong.
   requireOption(
-    typeof token === "function" || isHeaderValue(token),
+    typeof token === "function" || isTokenValue(token),
     "token",
     "header-value",
     "must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters), or a function returning one",

@@ -5,16 +5,18 @@ import { monotonicNow } from "./clock.js";
 import { networkCause } from "./network-cause.js";
 import { WEBHOOK_EVENT_TYPES } from "../generated/event-types.js";
 import { WEBHOOK_EXAMPLES } from "../generated/examples.js";
-import { OUTBOUND_WEBHOOKS } from "../generated/operations.js";
 import type { WebhookEventType, WebhookPayload } from "../generated/schema.js";
 import { Deadlines } from "./client/deadlines.js";
-import { MAX_TIMER_MS } from "./client/limits.js";
+import { MAX_TIMER_MS } from "./rules/limits.js";
 import { WebhooksOptionError } from "./errors.js";
 import { parse, type SchemaName } from "./validation.js";
+import { closestPattern, MAX_PATTERN_LENGTH, typesOfPattern } from "./rules/patterns.js";
+import { checkHttpUrl } from "./rules/url.js";
+import { isHeaderName, isHeaderValue, MANAGED_HEADERS } from "./rules/headers.js";
+import { ALERT_KINDS, outbound, type AlertKind, type AlertName } from "./rules/alerts.js";
+import { readAtMost } from "./rules/body.js";
 
-/** The alert bodies `alert` can send, by the outbound webhook of the spec that carries them. */
-const ALERTS = { failure: "failureAlert", suspended: "suspensionAlert" } as const;
-export type AlertKind = keyof typeof ALERTS;
+export type { AlertKind };
 
 export interface SendSampleEventsOptions {
   /** The receiver's URL (http or https, without credentials). */
@@ -70,24 +72,18 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 /** Each delivery in flight holds a socket: past this, a run exhausts the machine, not the receiver. */
 const MAX_CONCURRENCY = 10_000;
 
-/** RFC 9110 `token`: what a header name may hold. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** RFC 9110 `field-value` without obs-text: visible ASCII, spaces and tabs. */
-const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
-/** Headers fetch derives from the body and the connection itself, and refuses (or breaks on) when given. */
-const MANAGED_HEADERS = new Set(["connection", "content-length", "expect", "keep-alive", "transfer-encoding", "upgrade"]);
 
 /**
  * Why `name: value` cannot be an extra header of a delivery, naming the rule (never the value,
  * which may be a secret), or undefined when it can.
  */
 export function headerProblem(name: unknown, value: unknown): string | undefined {
-  if (typeof name !== "string" || !HEADER_NAME.test(name)) {
+  if (!isHeaderName(name)) {
     return "a header name must be an RFC 9110 token: one or more letters, digits or !#$%&'*+-.^_`|~ (no spaces, colons, control or non-ASCII characters)";
   }
   const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name;
   if (MANAGED_HEADERS.has(name.toLowerCase())) return `the header ${shown} is one the HTTP client sets itself from the body and the connection, and cannot be given`;
-  if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+  if (!isHeaderValue(value)) {
     return `the value of the header ${shown} must be an RFC 9110 field value: visible ASCII characters, spaces and tabs (no control characters such as CR, LF, NUL or ESC, no non-ASCII characters)`;
   }
   return undefined;
@@ -108,33 +104,18 @@ export function sampleDelivery(type: WebhookEventType, sequence = 0): WebhookPay
   };
 }
 
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /**
- * The event types `patterns` name: an exact type, `all`, or an entity wildcard (`claim.*`,
- * `policy.quote.*`). @throws WebhooksOptionError naming an unknown pattern and the closest known type.
+ * The event types `patterns` name, in the one pattern grammar (rules/patterns.ts): an exact type,
+ * an entity wildcard (`claim.*`, `policy.quote.*`), or `all` (alias `*`). @throws WebhooksOptionError naming an unknown pattern and the closest known type.
  */
 export function selectEventTypes(patterns: readonly string[]): WebhookEventType[] {
   if (patterns.length === 0) throw new WebhooksOptionError("selectEventTypes", "patterns", "minItems", 'select at least one event type (an exact type, an entity wildcard such as "claim.*", or "all")');
   const selected: WebhookEventType[] = [];
   for (const pattern of patterns) {
-    const matches =
-      pattern === "all"
-        ? WEBHOOK_EVENT_TYPES
-        : pattern.endsWith(".*")
-          ? WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith(pattern.slice(0, -1)))
-          : WEBHOOK_EVENT_TYPES.filter((type) => type === pattern);
+    const matches = typeof pattern === "string" && pattern.length <= MAX_PATTERN_LENGTH ? typesOfPattern(pattern) : [];
     if (matches.length === 0) {
-      const closest = [...WEBHOOK_EVENT_TYPES].sort((a, b) => distance(pattern, a) - distance(pattern, b))[0];
-      throw new WebhooksOptionError("selectEventTypes", "patterns", "enum", `unknown event type(s): ${pattern.slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest!.split(".")[0]}.*", or "all")`);
+      const closest = closestPattern(String(pattern));
+      throw new WebhooksOptionError("selectEventTypes", "patterns", "enum", `unknown event type(s): ${String(pattern).slice(0, 100)}; did you mean "${closest}"? (or an entity wildcard such as "${closest.split(".")[0]}.*", or "all")`);
     }
     selected.push(...matches);
   }
@@ -170,11 +151,11 @@ function builderFor(options: SendSampleEventsOptions): { schema: SchemaName; bui
       },
     };
   }
-  if (!Object.hasOwn(ALERTS, alert)) throw new WebhooksOptionError("sendSampleEvents", "alert", "enum", `\`alert\` must be one of ${Object.keys(ALERTS).join(", ")}`);
-  const outbound = OUTBOUND_WEBHOOKS.find((webhook) => webhook.name === ALERTS[alert])!;
-  const example = WEBHOOK_EXAMPLES[outbound.name][0] as Record<string, unknown>;
+  if (!Object.hasOwn(ALERT_KINDS, alert)) throw new WebhooksOptionError("sendSampleEvents", "alert", "enum", `\`alert\` must be one of ${Object.keys(ALERT_KINDS).join(", ")}`);
+  const alertEntry = outbound(ALERT_KINDS[alert]);
+  const example = WEBHOOK_EXAMPLES[alertEntry.name as AlertName][0] as Record<string, unknown>;
   return {
-    schema: outbound.schema,
+    schema: alertEntry.schema,
     build: (type, sequence) => {
       const body = structuredClone(example);
       if ("eventData" in body) body.eventData = structuredClone(data) ?? sampleDelivery(type, sequence).data;
@@ -214,11 +195,7 @@ async function drain(response: Response): Promise<void> {
     await response.arrayBuffer();
     return;
   }
-  let read = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    read += chunk.byteLength;
-    if (read > MAX_ANSWER_BYTES) break; // leaving the loop cancels the rest
-  }
+  await readAtMost(response.body, MAX_ANSWER_BYTES);
 }
 
 /**
@@ -231,16 +208,10 @@ const refuse = (option: string, rule: string, detail: string) => new WebhooksOpt
 
 export async function sendSampleEvents(options: SendSampleEventsOptions): Promise<SendReport> {
   const { url, types = ["policy.issue"], count = 1, concurrency = 1, headers = {}, timeoutMs = 10_000, keepDeliveries = 1000, onDelivery } = options;
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw refuse("url", "format", "`url` must be an http(s) URL, and this one does not parse");
-  }
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw refuse("url", "format", `\`url\` must be an http(s) URL, got a ${target.protocol} URL`);
-  }
-  if (target.username !== "" || target.password !== "") throw refuse("url", "credentials", "`url` must not hold credentials (user:password@): send them with `headers`");
+  const checked = checkHttpUrl(url);
+  if (checked.rule === "credentials") throw refuse("url", "credentials", "`url` must not hold credentials (user:password@): send them with `headers`");
+  if (checked.url === undefined) throw refuse("url", "format", `\`url\` must be an http(s) URL, ${checked.problem}`);
+  const target = checked.url;
   for (const [name, value] of [["count", count], ["concurrency", concurrency]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw refuse(name, "minimum", `\`${name}\` must be a positive integer`);
   }

@@ -3,6 +3,7 @@
 // and needs nothing; Prism is looked up when a server starts.
 import { fileURLToPath } from "node:url";
 import { MockServerError, spawnPrism, type MockServer } from "./mock/prism.js";
+import { checkHttpUrl } from "./rules/url.js";
 
 export { MockServerError, type MockServer } from "./mock/prism.js";
 
@@ -57,13 +58,7 @@ export interface ValidatingProxyOptions {
  * each request or response that breaks the contract in an `sl-violations` header.
  */
 export async function startValidatingProxy(options: ValidatingProxyOptions): Promise<MockServer> {
-  let upstream: URL | undefined;
-  try {
-    upstream = new URL(options.upstream);
-  } catch {
-    upstream = undefined;
-  }
-  if (upstream === undefined || (upstream.protocol !== "http:" && upstream.protocol !== "https:") || upstream.username !== "" || upstream.password !== "") {
+  if (checkHttpUrl(options.upstream).url === undefined) {
     throw new MockServerError("`upstream` must be an http(s) URL without credentials");
   }
   return spawnPrism(["proxy", SPEC_PATH, options.upstream], options);

@@ -6,7 +6,7 @@ import type { OperationEntry } from "../generated/operations.js";
 import { contractViolations, createWebhooksClient, type ContractViolation } from "./client.js";
 import { ContractValidationError, WebhooksContractError, WebhooksOptionError, WebhooksRedirectError } from "./errors.js";
 import { startValidatingProxy } from "./testing.js";
-import { isHeaderValue } from "./client/transport.js";
+import { isTokenValue } from "./rules/headers.js";
 import type { ContractDeviation } from "./client/deviations.js";
 import { networkCause } from "./network-cause.js";
 import { parse } from "./validation.js";
@@ -120,7 +120,7 @@ function judge(calls: VerifiedCall[]): string[] {
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   // Checked first, never quoted: else fetch's refusal reads as an unreachable upstream.
-  if (!isHeaderValue(options.token)) {
+  if (!isTokenValue(options.token)) {
     throw new WebhooksOptionError("verify", "token", "header-value", "`token` must be a non-empty string of printable ASCII with no surrounding spaces (no CR, LF, NUL or other control characters)");
   }
   const unreachable = await probe(options.upstream, options.token, timeoutMs);

@@ -9,6 +9,8 @@ import { createWebhooksClient, type WebhooksClient } from "../client.js";
 import { CliError, FileReadError, WebhooksContractError } from "../errors.js";
 import { describeDeviations, type ContractDeviation } from "../client/deviations.js";
 import { printable, terminalSafe } from "./text.js";
+import { checkHttpUrl } from "../rules/url.js";
+import { isTokenValue } from "../rules/headers.js";
 
 export const DEFAULT_BASE_URL = "https://api.sandbox.socotra.com";
 const MAX_TOKEN_BYTES = 64 * 1024;
@@ -182,7 +184,7 @@ export class Context {
       if (token.length > MAX_TOKEN_BYTES) throw usageError(`the token in SOCOTRA_TOKEN is longer than ${MAX_TOKEN_BYTES} characters (rule: a token is at most ${MAX_TOKEN_BYTES} characters): is it the right value?`);
     }
     // Checked here, as fetch's own error would quote the value (and the client would take it for a network error).
-    if (/[^\u0020-\u007e]/.test(token)) {
+    if (!isTokenValue(token)) {
       throw usageError(`the token ${tokenFile === undefined ? "in SOCOTRA_TOKEN" : `in --token-file ${printable(tokenFile)}`} holds control characters, several lines or non-ASCII characters; an HTTP header cannot carry it`);
     }
     this.keepSecret(token);
@@ -190,13 +192,8 @@ export class Context {
   }
 
   async client(options: ConnectionOptions): Promise<{ client: WebhooksClient; baseUrl: string }> {
-    let url: URL | undefined;
-    try {
-      url = new URL((options.baseUrl ?? this.env.SOCOTRA_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, ""));
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || !/^https?:$/.test(url.protocol) || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    const { url } = checkHttpUrl((options.baseUrl ?? this.env.SOCOTRA_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, ""), { bare: true });
+    if (url === undefined) {
       throw usageError(`--base-url / SOCOTRA_BASE_URL must be an http(s) URL without credentials, query or fragment, such as ${DEFAULT_BASE_URL}`);
     }
     // One spelling per platform (the ledger is keyed by it): lower-case scheme and host, no default port, no trailing slash.

@@ -2,7 +2,7 @@
 // Resend and delete act on a snapshot taken before the first request, one request per
 // transaction id (the unit the platform's operations take), with limits, progress and a summary.
 import { Command, Option } from "commander";
-import { OPERATIONS } from "../../generated/operations.js";
+import { operationById as operation } from "../client/operations.js";
 import type { WebhookDivertedEventResponse } from "../../generated/schema.js";
 import { WebhooksApiError, WebhooksPaginationError } from "../errors.js";
 import { iterateDivertedEvents } from "../pagination.js";
@@ -43,12 +43,6 @@ Selecting events (every filter given must match):
 
 ${SHARED_TRANSACTIONS}
 `;
-
-function operation(operationId: string) {
-  const entry = OPERATIONS.find((candidate) => candidate.operationId === operationId);
-  if (entry === undefined) throw new Error(`the spec has no operation ${operationId}`);
-  return entry;
-}
 
 function addSelection(command: Command, { required }: { required: boolean }): Command {
   if (required) command.option("--all", "every diverted event");

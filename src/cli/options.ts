@@ -1,7 +1,6 @@
 // Options several commands share, and the table layout of human output.
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { OPERATIONS } from "../../generated/operations.js";
-import { checkString, findOperation } from "../client/operations.js";
+import { checkString, findOperation, operationById } from "../client/operations.js";
 import { WebhooksRequestError } from "../errors.js";
 import { cell, printable, usageError } from "./context.js";
 
@@ -59,10 +58,10 @@ export function table(header: readonly string[], rows: readonly (readonly unknow
  * that the CLI refuses up front exactly what the client would refuse.
  */
 export function pathParameterProblem(operationId: string, parameter: string, value: unknown): string | undefined {
-  const entry = OPERATIONS.find((operation) => operation.operationId === operationId);
-  const operation = entry === undefined ? undefined : findOperation(entry.method, entry.path);
+  const entry = operationById(operationId);
+  const operation = findOperation(entry.method, entry.path);
   const check = operation?.pathChecks.find((candidate) => candidate.rule.name === parameter);
-  if (operation === undefined || check === undefined) throw new Error(`the spec has no path parameter ${parameter} in ${operationId}`);
+  if (check === undefined) throw new Error(`the spec has no path parameter ${parameter} in ${operationId}`);
   try {
     checkString(operation, check, value);
     return undefined;

@@ -2,7 +2,8 @@
 // in-process with their own streams, environment and fetch; the bin only wires the process to it.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { CliError, type CliIO, Context, describeError } from "./context.js";
+import { CliError, type CliIO, Context, describeError, usageError } from "./context.js";
+import { TOOLS } from "./tools.js";
 import { divertedCommands } from "./diverted.js";
 import { example } from "./options.js";
 import { planCommands } from "./plan.js";
@@ -50,6 +51,18 @@ function program(ctx: Context): Command {
   );
   root.addHelpText("after", "\nExit status: 0 done, 1 something failed (listed), 2 bad usage or input, 130 interrupted.\n");
   for (const command of [...webhookCommands(ctx), ...planCommands(ctx), divertedCommands(ctx)]) root.addCommand(command);
+  // The tools run as a process of their own (the bin starts them before this tree); listed here for --help.
+  for (const [name, summary] of Object.entries(TOOLS)) {
+    const tool = root
+      .command(name)
+      .description(summary)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw usageError(`${name} runs as a process of its own: socotra-webhooks ${name} --help`);
+      });
+    example(tool, `$ socotra-webhooks ${name} --help   # its flags`);
+  }
   // addCommand does not pass exitOverride and the output settings down, as .command() would.
   const inherit = (parent: Command) => {
     for (const child of parent.commands) {
@@ -62,14 +75,23 @@ function program(ctx: Context): Command {
 }
 
 /**
+ * The one token policy of every command: a token is never taken on the command line, where shell
+ * history and `ps` would keep it. The refusal, saying where a token goes, or undefined.
+ */
+export function refusedToken(argv: readonly string[]): string | undefined {
+  if (!argv.some((arg) => arg === "--token" || arg.startsWith("--token="))) return undefined;
+  return "error: there is no --token option: the token comes from the SOCOTRA_TOKEN environment variable or a file named by --token-file\n";
+}
+
+/**
  * Runs the CLI with `argv` (the arguments after the program name) and resolves with the exit
  * status: 0 done, 1 something failed, 2 bad usage or input, 130 interrupted.
  */
 export async function run(argv: readonly string[], io: CliIO = {}): Promise<number> {
   const ctx = new Context(io);
-  // A token is never taken on the command line, where shell history and `ps` would keep it.
-  if (argv.some((arg) => arg === "--token" || arg.startsWith("--token="))) {
-    ctx.err("error: there is no --token option: the token comes from the SOCOTRA_TOKEN environment variable or a file named by --token-file\n");
+  const refusal = refusedToken(argv);
+  if (refusal !== undefined) {
+    ctx.err(refusal);
     return 2;
   }
   try {

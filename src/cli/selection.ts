@@ -1,9 +1,9 @@
-// Which diverted events a command acts on: --all, --type (exact or `entity.*`), --since/--until,
+// Which diverted events a command acts on: --all, --type (a pattern: rules/patterns.ts), --since/--until,
 // and transaction ids. Every filter given must match; several --type or ids match any of them.
-import { WEBHOOK_EVENT_TYPES } from "../../generated/event-types.js";
 import type { WebhookDivertedEventResponse } from "../../generated/schema.js";
 import { usageError } from "./context.js";
 import { quotedArgument } from "./text.js";
+import { closestPattern, isEveryPattern, isKnownPattern, MAX_PATTERN_LENGTH, patternMatches } from "../rules/patterns.js";
 
 export interface SelectionOptions {
   all?: boolean;
@@ -20,33 +20,12 @@ export interface Selection {
   transactionIds: Set<string>;
 }
 
-const KNOWN_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES);
-
-/** The known event type nearest to a misspelt one (edit distance), to suggest it. */
-function closestType(input: string): string {
-  let best = WEBHOOK_EVENT_TYPES[0] as string;
-  let bestDistance = Infinity;
-  for (const type of WEBHOOK_EVENT_TYPES) {
-    const previous = Array.from({ length: type.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= input.length; i += 1) {
-      let diagonal = previous[0]!;
-      previous[0] = i;
-      for (let j = 1; j <= type.length; j += 1) {
-        const above = previous[j]!;
-        previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (input[i - 1] === type[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    if (previous[type.length]! < bestDistance) [best, bestDistance] = [type, previous[type.length]!];
-  }
-  return best;
-}
-
 function checkPattern(pattern: string): string {
-  if (pattern.length > 200) throw usageError("--type: an event type is at most 200 characters");
-  if (KNOWN_TYPES.has(pattern)) return pattern;
-  if (pattern.endsWith(".*") && WEBHOOK_EVENT_TYPES.some((type) => type.startsWith(pattern.slice(0, -1)))) return pattern;
-  const hint = pattern.endsWith(".*") ? "no event type starts with that entity" : `did you mean ${closestType(pattern)}?`;
+  if (pattern.length > MAX_PATTERN_LENGTH) throw usageError(`--type: an event type is at most ${MAX_PATTERN_LENGTH} characters`);
+  // Every type is --all, said on purpose: a pattern for every type must not stand in for it.
+  if (isEveryPattern(pattern)) throw usageError(`--type ${quotedArgument(pattern)} is not an event type of the contract: to act on every event type, pass --all`);
+  if (isKnownPattern(pattern)) return pattern;
+  const hint = pattern.endsWith(".*") ? "no event type starts with that entity" : `did you mean ${closestPattern(pattern)}?`;
   throw usageError(`--type ${quotedArgument(pattern)} is not an event type of the contract (${hint}); use an event type such as policy.issue, or an entity wildcard such as claim.*`);
 }
 
@@ -92,7 +71,7 @@ export function eventTime(event: Pick<WebhookDivertedEventResponse, "timestamp">
 export function selects(selection: Selection, event: Pick<WebhookDivertedEventResponse, "eventType" | "timestamp" | "transactionId">): boolean {
   if (selection.transactionIds.size > 0 && !selection.transactionIds.has(event.transactionId)) return false;
   const type = String(event.eventType);
-  if (selection.patterns.length > 0 && !selection.patterns.some((pattern) => pattern === type || (pattern.endsWith(".*") && type.startsWith(pattern.slice(0, -1))))) {
+  if (selection.patterns.length > 0 && !selection.patterns.some((pattern) => patternMatches(pattern, type))) {
     return false;
   }
   if (selection.since === undefined && selection.until === undefined) return true;

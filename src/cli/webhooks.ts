@@ -1,5 +1,6 @@
 // `list`, `get NAME`, `delete NAME`, `unsuspend NAME`: one webhook operation each.
 import { Command, Option } from "commander";
+import { SCHEMA_FIELDS } from "../../generated/operations.js";
 import type { WebhookResponse } from "../../generated/schema.js";
 import { toWebhookRequest } from "../webhook-request.js";
 import { cell, CliError, type ConnectionOptions, type Context, describeStatus, hasUnprintable, printable } from "./context.js";
@@ -25,26 +26,27 @@ function instant(value: unknown): string {
   return Number.isFinite(date.getTime()) ? date.toISOString() : cell(value, "(not given)");
 }
 
-/** Every field of one webhook for people: a field the platform left out shows as "-", never `undefined`. */
+/** How a field of a webhook reads for people, where a plain cell will not do; null: said with another field. */
+const RENDER: ReadonlyMap<string, (webhook: WebhookResponse) => string | null> = new Map(Object.entries({
+  enabled: (webhook: WebhookResponse) => yesNo(webhook.enabled),
+  suspended: (webhook: WebhookResponse) => (webhook.suspended === true ? `yes, since ${instant(webhook.suspendedTimestamp)}` : yesNo(webhook.suspended)),
+  suspendedTimestamp: () => null,
+  failureHandling: ({ failureHandling }: WebhookResponse) => {
+    if (failureHandling === undefined || failureHandling === null) return "- (not given)";
+    const handling: Partial<NonNullable<WebhookResponse["failureHandling"]>> = failureHandling;
+    return `mode ${cell(handling.mode)}, on status ${listed(handling.actOnStatusCodes, ",")}, on timeout ${yesNo(handling.actOnTimeout)}`;
+  },
+  events: (webhook: WebhookResponse) => listed(webhook.events),
+}));
+
+/** Every field the spec gives a webhook (SCHEMA_FIELDS), for people: one the platform left out shows as "-", never `undefined`. */
 export function describeWebhook(webhook: WebhookResponse): string {
-  const handling: Partial<NonNullable<WebhookResponse["failureHandling"]>> = webhook.failureHandling ?? {};
-  const rows: [string, string][] = [
-    ["name", cell(webhook.name)],
-    ["displayName", cell(webhook.displayName)],
-    ["enabled", yesNo(webhook.enabled)],
-    ["suspended", webhook.suspended === true ? `yes, since ${instant(webhook.suspendedTimestamp)}` : yesNo(webhook.suspended)],
-    ["integrationName", cell(webhook.integrationName)],
-    ["alertIntegrationName", cell(webhook.alertIntegrationName)],
-    ["retryStrategy", cell(webhook.retryStrategy)],
-    [
-      "failureHandling",
-      webhook.failureHandling === undefined || webhook.failureHandling === null
-        ? "- (not given)"
-        : `mode ${cell(handling.mode)}, on status ${listed(handling.actOnStatusCodes, ",")}, on timeout ${yesNo(handling.actOnTimeout)}`,
-    ],
-    ["events", listed(webhook.events)],
-  ];
-  return rows.map(([field, value]) => `${field.padEnd(22)}${value}`).join("\n") + "\n";
+  const rows = Object.keys(SCHEMA_FIELDS.WebhookResponse!).flatMap((field) => {
+    const render = RENDER.get(field);
+    const value = render !== undefined ? render(webhook) : cell((webhook as unknown as Record<string, unknown>)[field]);
+    return value === null ? [] : [`${field.padEnd(22)}${value}`];
+  });
+  return rows.join("\n") + "\n";
 }
 
 /**

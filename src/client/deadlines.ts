@@ -4,7 +4,7 @@
 // times out between `timeoutMs` and `timeoutMs` + one slice (a twentieth of it, at most 1 s).
 
 import { monotonicNow } from "../clock.js";
-import { MAX_TIMER_MS } from "./limits.js";
+import { MAX_TIMER_MS } from "../rules/limits.js";
 
 const TIMED_OUT = Symbol("timed out");
 /**

@@ -4,6 +4,7 @@
 import { OPERATIONS } from "../../generated/operations.js";
 import type { OperationEntry, OperationParameter } from "../../generated/operations.js";
 import { WebhooksRequestError } from "../errors.js";
+import { isHeaderName, isHeaderValue } from "../rules/headers.js";
 
 interface ParameterCheck {
   readonly rule: OperationParameter;
@@ -141,14 +142,11 @@ function checkInteger(operation: Owner, { rule }: ParameterCheck, value: unknown
   if (rule.maximum !== undefined && value > rule.maximum) refuse(operation, rule.name, "maximum", `must be at most ${rule.maximum}, got ${value}`);
 }
 
-/** A header name: an HTTP token. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** What Node's HTTP client refuses in a header value: control characters but tab, and anything past U+00FF. */
-const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 function checkHeaderValue(operation: Owner, value: unknown, field: string): void {
   if (!isScalar(value)) refuse(operation, field, "type", "holds a value that is not a string, number or boolean, or an array of them");
-  if (BAD_HEADER_VALUE.test(String(value))) refuse(operation, field, "header-value", "holds a value no HTTP header can carry (a control character but tab, or a character past U+00FF)");
+  // Latin-1 passes: Node's HTTP client sends it, and the caller chose it.
+  if (!isHeaderValue(String(value), { latin1: true })) refuse(operation, field, "header-value", "holds a value no HTTP header can carry (a control character but tab, or a character past U+00FF)");
 }
 
 /**
@@ -164,7 +162,7 @@ function headersOf(operation: Owner, headers: unknown, field: string): unknown {
   for (const name of Object.keys(headers)) {
     const value = (headers as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    if (!HEADER_NAME.test(name)) refuse(operation, field, "header-name", "holds a name that is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)");
+    if (!isHeaderName(name)) refuse(operation, field, "header-name", "holds a name that is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)");
     if (Array.isArray(value)) {
       const values = [...value];
       for (const item of values) checkHeaderValue(operation, item, field);
@@ -259,7 +257,16 @@ export function checkParameters(operation: ClientOperation, init: Record<string,
   if (operation.pathChecks.length > 0 && (path === undefined || path === null)) refuseMissing(operation, operation.pathChecks[0]!);
 }
 
+const BY_ID: ReadonlyMap<string, OperationEntry> = new Map(OPERATIONS.map((entry) => [entry.operationId, entry]));
+
+/** The spec's entry of `operationId`: the one lookup by operation id. @throws Error when the spec has none (a caller's bug). */
+export function operationById(operationId: string): OperationEntry {
+  const entry = BY_ID.get(operationId);
+  if (entry === undefined) throw new Error(`the spec has no operation ${operationId}`);
+  return entry;
+}
+
 /** The spec's bounds of one query parameter of one operation, for helpers that choose values. */
 export function queryParameterRule(operationId: OperationEntry["operationId"], name: string): OperationParameter | undefined {
-  return OPERATIONS.find((entry) => entry.operationId === operationId)?.queryParameters.find((parameter) => parameter.name === name);
+  return operationById(operationId).queryParameters.find((parameter) => parameter.name === name);
 }

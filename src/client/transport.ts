@@ -2,6 +2,8 @@
 // signal, the token (when it is a function), no redirects, and a bound on the body's size.
 import { WebhooksNetworkError, WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
+import { isTokenValue } from "../rules/headers.js";
+import { readAtMost } from "../rules/body.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
 export const ATTEMPT_KEY = "socotraWebhooksAttempt";
@@ -16,9 +18,6 @@ export interface Attempt {
   status: number;
 }
 
-/** Printable ASCII with no surrounding spaces: what an Authorization value can carry unchanged. */
-const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
-export const isHeaderValue = (value: unknown): value is string => typeof value === "string" && HEADER_VALUE.test(value);
 
 export type TokenSource = string | (() => string | Promise<string>);
 export type FetchFunction = (request: Request) => Promise<Response>;
@@ -133,6 +132,28 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
   return copy;
 }
 
+/**
+ * The response with its whole-body readers (json, text, arrayBuffer, blob) reading through the one
+ * bounded reader: past `maxBytes` the read stops, the rest is cancelled, and the reader rejects
+ * with `tooLarge()`.
+ */
+function readBounded(response: Response, maxBytes: number, tooLarge: () => Error): Response {
+  const bytes = async () => {
+    const body = await readAtMost(response.body, maxBytes);
+    if (body !== null && body.byteLength > maxBytes) throw tooLarge();
+    return body ?? new Uint8Array(0);
+  };
+  const text = async () => new TextDecoder().decode(await bytes());
+  const readers = {
+    text,
+    json: async () => JSON.parse(await text()) as unknown,
+    arrayBuffer: async () => (await bytes()).slice().buffer,
+    blob: async () => new Blob([(await bytes()).slice()], { type: response.headers.get("content-type") ?? "" }),
+  };
+  for (const [name, read] of Object.entries(readers)) Object.defineProperty(response, name, { value: read, configurable: true, writable: true });
+  return response;
+}
+
 export interface TransportOptions {
   token: TokenSource;
   timeoutMs: number;
@@ -156,7 +177,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
           throw new WebhooksRequestError(method, url, "token", "token-function", "the token function threw or rejected (see `cause`)", { cause: error });
         });
       const value = await untilAborted(pending, signal);
-      if (!isHeaderValue(value)) {
+      if (!isTokenValue(value)) {
         throw new WebhooksRequestError(method, url, "token", "header-value", "the token function returned a value no Authorization header can carry (not a string, empty, or with control or non-ASCII characters)");
       }
       request.headers.set("Authorization", value);
@@ -191,10 +212,14 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     const counted = !declared || userFetch !== undefined;
     const stream = attempt?.stream === true;
     if (!counted && !stream) return markBodyFailures(response);
+    const tooLarge = () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
+    // A body read whole (openapi-fetch's json or text) is counted by the one bounded reader, with no
+    // stream and Response built around it: a chunked answer costs what one with a length does.
+    if (!stream) return markBodyFailures(readBounded(response, maxResponseBytes, tooLarge));
     return markBodyFailures(guarded(response, {
       maxBytes: counted ? maxResponseBytes : Infinity,
-      tooLarge: () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes),
-      deadline: stream ? attempt.deadline : undefined,
+      tooLarge,
+      deadline: attempt.deadline,
       timedOut: () => new WebhooksTimeoutError(method, url, timeoutMs),
       failed: (error) => new WebhooksNetworkError(method, url, 1, { cause: error }),
     }));

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { MockServerError } from "../errors.js";
+import { isPort, MAX_TIMER_MS, PORT_RULE } from "../rules/limits.js";
 
 export { MockServerError };
 
@@ -82,11 +83,11 @@ function stopProcess(child: ChildProcess): Promise<void> {
 export async function spawnPrism(args: readonly string[], options: PrismOptions): Promise<MockServer> {
   const { host = "127.0.0.1", startTimeoutMs = 30_000 } = options;
   const requested = options.port ?? 0;
-  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
-    throw new MockServerError(`\`port\` must be an integer from 0 to 65535, got ${String(requested)}`);
+  if (!isPort(requested)) {
+    throw new MockServerError(`\`port\` ${PORT_RULE}, got ${String(requested)}`);
   }
-  if (!Number.isInteger(startTimeoutMs) || startTimeoutMs < 1 || startTimeoutMs > 2 ** 31 - 1) {
-    throw new MockServerError(`\`startTimeoutMs\` must be a whole number of milliseconds from 1 to ${2 ** 31 - 1}`);
+  if (!Number.isInteger(startTimeoutMs) || startTimeoutMs < 1 || startTimeoutMs > MAX_TIMER_MS) {
+    throw new MockServerError(`\`startTimeoutMs\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`);
   }
   const prism = findPrism();
   const port = await checkPort(host, requested);

@@ -3,7 +3,7 @@
 // matching handlers within a bound, and returns the answer. The adapters (fetch.ts, node.ts,
 // lambda.ts) only move bytes in and the answer out.
 import { OUTBOUND_WEBHOOKS } from "../../generated/operations.js";
-import type { EventStreamWebhookSuspendedData, FailureMessage, WebhookEventType, WebhookPayload, webhooks } from "../../generated/schema.js";
+import type { EventStreamWebhookSuspendedData, FailureMessage, WebhookEventType, WebhookPayload } from "../../generated/schema.js";
 import { ContractValidationError, WebhookHandlerTimeoutError, WebhooksOptionError, type ContractIssue } from "../errors.js";
 import { decodeBody, DEFAULT_MAX_BYTES, exceedsBytes, validate, type SchemaName } from "../validation.js";
 import {
@@ -26,6 +26,9 @@ import { closestOutbound } from "./closest.js";
 import { KNOWN_DEVIATIONS, type Deviation } from "./deviations.js";
 import { handleRequest } from "./fetch.js";
 import { compilePattern, isKnownEventType, type WebhookPattern } from "./patterns.js";
+import { MAX_TIMER_MS } from "../rules/limits.js";
+import { isJsonMediaType } from "../rules/media-type.js";
+import { ALERT_KINDS, EVENT_DELIVERY } from "../rules/alerts.js";
 
 /** A failure alert as received: `webhookName` may be the webhook's name (a string), see `onDeviation`. */
 export type ReceivedFailureMessage = Omit<FailureMessage, "webhookName"> & { webhookName: FailureMessage["webhookName"] | string };
@@ -130,18 +133,12 @@ export function coreOf(receiver: WebhookReceiver): ReceiverCore {
   return core;
 }
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-// JSON is UTF-8 (RFC 8259): a body declared in another charset would be misread, so it is refused.
-const OTHER_CHARSET = /;\s*charset\s*=\s*(?!"?utf-?8"?\s*(?:;|$))/i;
 const DIGITS = /^\d+$/;
 // The longest envelope id the dedupe store is asked to remember: ids are short, a hostile sender's need not be.
 const MAX_DEDUPE_KEY = 256;
 const NO_HANDLERS: readonly Handler<never>[] = [];
 const NO_DEVIATIONS: readonly Deviation[] = [];
 
-type OutboundName = keyof webhooks & string;
-const EVENT_DELIVERY = "eventDelivery" satisfies OutboundName;
-const ALERTS = { onFailureAlert: "failureAlert", onSuspendedAlert: "suspensionAlert" } as const satisfies Record<string, OutboundName>;
 
 type Classified = { name: string; body: ReceivedBody; deviations: readonly Deviation[] };
 
@@ -163,7 +160,7 @@ function acceptDeviations(schema: SchemaName, value: unknown, issues: readonly C
   return { body: body as ReceivedBody, deviations: [...found].map(({ schema, path, rule }) => Object.freeze({ schema, path, rule })) };
 }
 
-function positiveInteger(name: string, value: unknown, max = 2 ** 31 - 1): void {
+function positiveInteger(name: string, value: unknown, max = MAX_TIMER_MS): void {
   const rule = typeof value !== "number" || !Number.isInteger(value) ? "integer" : value < 1 ? "minimum" : value > max ? "maximum" : undefined;
   if (rule !== undefined) {
     throw new WebhooksOptionError("createWebhookReceiver", name, rule, `\`${name}\` must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` of at most ${max}` : ""}`);
@@ -210,7 +207,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
   const maxBytesDigits = String(maxBytes).length;
 
   const routes: { matches: (type: string) => boolean; handler: Handler<WebhookPayload> }[] = [];
-  const alertHandlers = new Map<string, Handler<never>[]>(Object.values(ALERTS).map((name) => [name, []]));
+  const alertHandlers = new Map<string, Handler<never>[]>(Object.values(ALERT_KINDS).map((name) => [name, []]));
   // Handlers per known event type, computed once; unknown types (which a sender controls) are not cached.
   let byType = new Map<string, readonly Handler<never>[]>();
 
@@ -364,7 +361,7 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     report,
     precheck(method, contentType, contentLength) {
       if (method !== "POST" && (typeof method !== "string" || method.toUpperCase() !== "POST")) return METHOD_NOT_ALLOWED;
-      if (contentType !== "application/json" && (typeof contentType !== "string" || !JSON_TYPE.test(contentType) || OTHER_CHARSET.test(contentType))) {
+      if (contentType !== "application/json" && (typeof contentType !== "string" || !isJsonMediaType(contentType, true))) {
         return UNSUPPORTED_MEDIA_TYPE;
       }
       // A declared length with fewer digits than maxBytes is within it: no pattern test per request.
@@ -433,12 +430,12 @@ export function createWebhookReceiver(options: ReceiverOptions = {}): WebhookRec
     },
     onFailureAlert(handler) {
       if (typeof handler !== "function") throw new TypeError("onFailureAlert: the handler must be a function");
-      alertHandlers.get(ALERTS.onFailureAlert)!.push(handler as Handler<never>);
+      alertHandlers.get(ALERT_KINDS.failure)!.push(handler as Handler<never>);
       return receiver;
     },
     onSuspendedAlert(handler) {
       if (typeof handler !== "function") throw new TypeError("onSuspendedAlert: the handler must be a function");
-      alertHandlers.get(ALERTS.onSuspendedAlert)!.push(handler as Handler<never>);
+      alertHandlers.get(ALERT_KINDS.suspended)!.push(handler as Handler<never>);
       return receiver;
     },
     handle: (request) => handleRequest(core, request),

@@ -1,6 +1,7 @@
 // What the platform does not document, in one table: each behaviour the simulator must pick is a
 // named assumption with its default and the reason for it. Options (`assume`) and the bin's
 // `--assume KEY=VALUE` override them; docs/simulator.md's table is rendered from this one.
+import { SCHEMA_ENUMS } from "../../generated/operations.js";
 import { AssumptionError } from "../errors.js";
 
 type Integer = { readonly kind: "integer"; readonly default: number; readonly min: number; readonly max: number };
@@ -60,8 +61,8 @@ export const ASSUMPTIONS = {
     reason: "The reference lists `resetAlertIntegrationName` without describing it; the name suggests `true` removes the alert integration.",
   },
   "defaults.enabled": { kind: "choice", default: "true", values: ["true", "false"], reason: "`enabled` when a request omits it." },
-  "defaults.retryStrategy": { kind: "choice", default: "none", values: ["none", "one", "three"], reason: "`retryStrategy` when a request omits it." },
-  "defaults.mode": { kind: "choice", default: "none", values: ["none", "divert", "suspend"], reason: "`failureHandling.mode` when a request omits it." },
+  "defaults.retryStrategy": { kind: "choice", default: "none", values: SCHEMA_ENUMS.RetryStrategy, reason: "`retryStrategy` when a request omits it." },
+  "defaults.mode": { kind: "choice", default: "none", values: SCHEMA_ENUMS.FailureHandlingMode, reason: "`failureHandling.mode` when a request omits it." },
   "defaults.actOnTimeout": { kind: "choice", default: "false", values: ["true", "false"], reason: "`failureHandling.actOnTimeout` when a request omits it." },
   "defaults.actOnStatusCodes": { kind: "statuses", default: [], reason: "`failureHandling.actOnStatusCodes` when a request omits it (comma-separated statuses)." },
 } as const satisfies Record<string, Definition>;

@@ -2,7 +2,7 @@
 // maxConcurrentAttempts at once, reading at most maxResponseBytes of the answer. The result is
 // data for the failure decision (decision.ts); nothing here decides what a failure means.
 import type { Assumptions } from "./assumptions.js";
-import { readAtMost } from "./body.js";
+import { readAtMost } from "../rules/body.js";
 import { LOOP_HEADER } from "./checks.js";
 import type { DeliveryAttempt, Integration, SimulatorFetch, SimulatorLimits } from "./types.js";
 

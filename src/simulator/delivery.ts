@@ -12,6 +12,7 @@ import { attemptsFor, decide, isSuccess, type Decision } from "./decision.js";
 import type { BoundedLog } from "./log.js";
 import type { QueuedItem, SimulatorStore, StoredWebhook } from "./store.js";
 import type { DeliveryAttempt, EmitResult, Integration, LoggedEvent, Outcome } from "./types.js";
+import { outbound, type AlertName } from "../rules/alerts.js";
 
 type Via = DeliveryAttempt["via"];
 type OutcomeRecord = QueuedItem["record"];
@@ -81,12 +82,12 @@ export function createDeliveries({ store, assumptions, post, journal, eventLog, 
 
   const serialise = (payload: WebhookPayload, where: string): string | null => (produced("WebhookPayload", payload, where) ? JSON.stringify(payload) : null);
 
-  async function sendAlert(kind: "failureAlert" | "suspensionAlert", stored: StoredWebhook, payload: WebhookPayload, via: Via, body: FailureMessage | EventStreamWebhookSuspendedData): Promise<void> {
+  async function sendAlert(kind: AlertName, stored: StoredWebhook, payload: WebhookPayload, via: Via, body: FailureMessage | EventStreamWebhookSuspendedData): Promise<void> {
     const name = stored.webhook.alertIntegrationName;
     if (name === undefined) return;
     const integration = store.integrations.get(name);
     const base = { kind, via, webhookName: stored.webhook.name, integrationName: name, url: integration?.url ?? "", eventId: payload.id, transactionId: payload.transactionId, eventType: payload.type, attempt: 1 };
-    if (!produced(kind === "failureAlert" ? "FailureMessage" : "EventStreamWebhookSuspendedData", body, `${kind} for webhook ${stored.webhook.name}`)) {
+    if (!produced(outbound(kind).schema, body, `${kind} for webhook ${stored.webhook.name}`)) {
       record({ ...base, time: Date.now(), status: null, error: "contract-violation", ms: 0, outcome: "dropped" });
       return;
     }

@@ -3,11 +3,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebhooksOptionError } from "../errors.js";
-import { readAtMost } from "./body.js";
+import { readAtMost } from "../rules/body.js";
 import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
 import { foreignRequest, isLoopback } from "./console/host.js";
 import { CONSOLE_PATH, createConsoleRoutes, isConsoleTarget } from "./console/routes.js";
 import { SentBodies } from "./console/sent-bodies.js";
+import { isPort, PORT_RULE } from "../rules/limits.js";
 
 export interface StartSimulatorOptions extends SimulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -38,7 +39,7 @@ const FAILED = JSON.stringify({ message: "The simulator failed to handle the req
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const { port = 0, host = "127.0.0.1", ...simulatorOptions } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WebhooksOptionError("startSimulator", "port", "range", "`port` must be an integer from 0 to 65535");
+  if (!isPort(port)) throw new WebhooksOptionError("startSimulator", "port", "range", `\`port\` ${PORT_RULE}`);
   const sent = new SentBodies();
   const simulator = createSimulator({ ...simulatorOptions, fetch: sent.tap(simulatorOptions.fetch) });
   const ui = createConsoleRoutes(simulator, sent);

@@ -7,7 +7,7 @@ import { ContractValidationError, SimulatorContractViolation, type ContractIssue
 import { depthIssue } from "../json-depth.js";
 import { decodeBody, parse, type SchemaName } from "../validation.js";
 import { createPoster } from "./attempts.js";
-import { readAtMost } from "./body.js";
+import { readAtMost } from "../rules/body.js";
 import { BadRequest, issue, LOOP_HEADER } from "./checks.js";
 import { controlRoutes, json, matchControl, type ControlRoute } from "./control.js";
 import { createDeliveries, prepareEvent } from "./delivery.js";
@@ -17,11 +17,11 @@ import { resolveOptions } from "./options.js";
 import { matchRoute } from "./routes.js";
 import { SimulatorStore } from "./store.js";
 import type { DeliveryAttempt, LoggedEvent, Simulator, SimulatorAnswer, SimulatorOptions, SimulatorRequest, SimulatorViolation } from "./types.js";
+import { isJsonMediaType } from "../rules/media-type.js";
 
 export * from "./types.js";
 export { SimulatorContractViolation };
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * A stateful, in-memory simulator of the platform's webhooks: the eight operations with state,
@@ -86,7 +86,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   /** A body as JSON: the content type, the size, the encoding and the nesting checked where it enters. */
   function readJson(request: SimulatorRequest, schema: string): unknown {
     const type = request.header("content-type");
-    if (type !== null && !JSON_TYPE.test(type)) throw new BadRequest(400, [issue("", "content-type", "must be application/json")], "Invalid request");
+    if (type !== null && !isJsonMediaType(type)) throw new BadRequest(400, [issue("", "content-type", "must be application/json")], "Invalid request");
     if (request.body === null || request.body.byteLength === 0) throw new BadRequest(400, [issue("", "required", "a JSON body is required")], "Invalid request");
     const value = decodeBody(request.body, limits.maxBodyBytes, schema);
     const deep = depthIssue(value);

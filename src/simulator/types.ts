@@ -3,6 +3,7 @@ import type { WebhookDivertedEventResponse, WebhookEventType, WebhookPayload, We
 import type { ContractIssue, SimulatorViolation } from "../errors.js";
 import { DEFAULT_MAX_BYTES } from "../validation.js";
 import type { AssumptionOverrides, Assumptions } from "./assumptions.js";
+import type { AlertName } from "../rules/alerts.js";
 
 /** How one (event, webhook) pair ended. `queued` only under the `suspendedWebhook: queue` assumption, until unsuspend. */
 export type Outcome = "delivered" | "diverted" | "dropped" | "skipped" | "queued";
@@ -20,7 +21,7 @@ export interface DeliveryAttempt {
   seq: number;
   /** When the attempt started, epoch milliseconds. */
   time: number;
-  kind: "event" | "failureAlert" | "suspensionAlert";
+  kind: "event" | AlertName;
   /** How the event got here: raised, resent, or released from the queue by unsuspend. */
   via: "emit" | "resend" | "unsuspend";
   webhookName: string;

@@ -84,7 +84,7 @@ describe.concurrent("startMockServer's Prism dies with its host process", { time
 
 describe.concurrent("socotra-webhooks-mock's Prism dies with the bin", { timeout: 120_000 }, () => {
   it.each(SIGNALS)("%s", async (signal) => {
-    const { pid, match } = await startHost(["dist/bin/mock.js", "--port", "0"], /Mock of the Webhooks API: (\S+)/);
+    const { pid, match } = await startHost(["dist/bin/socotra-webhooks.js", "mock", "--port", "0"], /Mock of the Webhooks API: (\S+)/);
     const url = match[1]!;
     expect(await portAnswers(url)).toBe(true);
     process.kill(pid, signal);

@@ -69,8 +69,8 @@ async function relativeImportClosure(dir: string, entry: string): Promise<string
   return [...seen];
 }
 
-it("socotra-webhooks-mock explains a port in use, without a stack trace", async () => {
-  const result = await promisify(execFile)(process.execPath, [join(root, "dist", "bin", "mock.js"), "--port", String(takenPort)]).catch((error) => error);
+it("socotra-webhooks mock explains a port in use, without a stack trace", async () => {
+  const result = await promisify(execFile)(process.execPath, [join(root, "dist", "bin", "socotra-webhooks.js"), "mock", "--port", String(takenPort)]).catch((error) => error);
   expect(result.code).toBe(1);
   expect(result.stderr.trim()).toBe(`port ${takenPort} on 127.0.0.1 is already in use: stop what listens there or choose another port`);
 });

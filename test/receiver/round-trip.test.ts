@@ -108,9 +108,9 @@ describe("malformed bodies over loopback", () => {
   });
 });
 
-describe("socotra-webhooks-send", () => {
-  const bin = fileURLToPath(new URL("../../dist/bin/send.js", import.meta.url));
-  const runBin = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args]).then((r) => ({ ...r, code: 0 }), (error) => error);
+describe("socotra-webhooks send", () => {
+  const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
+  const runBin = (args: string[]) => promisify(execFile)(process.execPath, [bin, "send", ...args]).then((r) => ({ ...r, code: 0 }), (error) => error);
 
   it("sends every type and prints the summary with latency percentiles", async () => {
     const result = await runBin(["--url", url, "--type", "policy.issue", "--type", "invoice.issue", "--count", "3", "--concurrency", "2"]);

@@ -1,4 +1,4 @@
-// sendSampleEvents and socotra-webhooks-send under hostile conditions: redirects, huge runs,
+// sendSampleEvents and socotra-webhooks send under hostile conditions: redirects, huge runs,
 // secrets in headers and URLs, refused connections, unknown types; and the payload shaping
 // (--type entity wildcards, --alert, --data, --override), always valid against the contract.
 import { execFile } from "node:child_process";
@@ -171,8 +171,8 @@ describe("failures say why, and never quote secrets", () => {
 
   it("the bin prints no header value, even for a malformed --header", async () => {
     reset();
-    const bin = fileURLToPath(new URL("../../dist/bin/send.js", import.meta.url));
-    const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args]).then((result) => ({ code: 0, ...result }), (error) => error);
+    const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
+    const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, "send", ...args]).then((result) => ({ code: 0, ...result }), (error) => error);
     const good = await run(["--url", url, "--header", `X-Api-Key: ${SECRET}`, "--type", "claim.*"]);
     expect(good.code).toBe(0);
     expect(received.every((request) => request.headers["x-api-key"] === SECRET)).toBe(true);
@@ -185,8 +185,8 @@ describe("failures say why, and never quote secrets", () => {
 });
 
 describe("extra headers", () => {
-  const bin = fileURLToPath(new URL("../../dist/bin/send.js", import.meta.url));
-  const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args]).then((result) => ({ code: 0, ...result }), (error) => error);
+  const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
+  const run = (args: string[]) => promisify(execFile)(process.execPath, [bin, "send", ...args]).then((result) => ({ code: 0, ...result }), (error) => error);
 
   it("a header no HTTP request can carry is a usage error (2) before anything is sent, naming the option and the rule, never the value", async () => {
     reset();
@@ -245,7 +245,7 @@ describe("extra headers", () => {
 
   it("a reader that leaves early (`| head -1`) ends the bin quietly, without a stack", async () => {
     reset();
-    const { stdout, stderr } = await promisify(execFile)("sh", ["-c", '{ node "$0" --url "$1" --type all; echo "status $?" >&2; } | head -1', bin, url]);
+    const { stdout, stderr } = await promisify(execFile)("sh", ["-c", '{ node "$0" send --url "$1" --type all; echo "status $?" >&2; } | head -1', bin, url]);
     expect(stdout.split("\n").filter(Boolean)).toHaveLength(1);
     expect(stderr).toBe("status 0\n");
   });

@@ -1,4 +1,4 @@
-// socotra-webhooks-sim, as installed: prints the assumptions in force and the curl lines, serves
+// socotra-webhooks sim, as installed: prints the assumptions in force and the curl lines, serves
 // until SIGTERM; a bad flag ends with the usage and status 2, naming the key and the rule.
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
@@ -9,12 +9,12 @@ import { ensureDist } from "../support/dist.js";
 // The bins and modules this file runs are the built ones.
 beforeAll(ensureDist);
 
-const bin = new URL("../../dist/bin/sim.js", import.meta.url).pathname;
+const bin = new URL("../../dist/bin/socotra-webhooks.js", import.meta.url).pathname;
 const run = promisify(execFile);
 
-describe("socotra-webhooks-sim", () => {
+describe("socotra-webhooks sim", () => {
   it("prints its URL, the assumptions in force and the curl lines, and serves until SIGTERM", async () => {
-    const child = spawn(process.execPath, [bin, "--port", "0", "--assume", "retryDelayMs=0", "--integration", "svc=http://127.0.0.1:9/events", "--token", "tok-secret-4711"]);
+    const child = spawn(process.execPath, [bin, "sim", "--port", "0", "--assume", "retryDelayMs=0", "--integration", "svc=http://127.0.0.1:9/events", "--token", "tok-secret-4711"]);
     try {
       let output = "";
       await new Promise<void>((resolve, reject) => {
@@ -49,11 +49,11 @@ describe("socotra-webhooks-sim", () => {
       [["--port", "70000"], /--port must be a whole number/],
       [["--token", "bad\ntoken"], /--token must not hold control characters/],
     ] as const;
-    const errors = await Promise.all(cases.map(([args]) => run(process.execPath, [bin, ...args]).then(() => undefined, (caught: { code: number; stderr: string }) => caught)));
+    const errors = await Promise.all(cases.map(([args]) => run(process.execPath, [bin, "sim", ...args]).then(() => undefined, (caught: { code: number; stderr: string }) => caught)));
     errors.forEach((error, i) => {
       expect(error?.code, cases[i]![0].join(" ")).toBe(2);
       expect(error?.stderr).toMatch(cases[i]![1]);
-      expect(error?.stderr).toContain("Usage: socotra-webhooks-sim");
+      expect(error?.stderr).toContain("Usage: socotra-webhooks sim");
     });
   });
 

@@ -1,4 +1,4 @@
-// `socotra-webhooks-verify` against small local "deployments": one answers GET /webhooks
+// `socotra-webhooks verify` against small local "deployments": one answers GET /webhooks
 // off-contract (`enabled: "yes"`) and sends its own empty `sl-violations` header, which must not
 // hide the violation; others refuse the token, fail, redirect, or are not there at all. Each must
 // exit 1 and say why; the token is never printed.
@@ -37,9 +37,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-const bin = fileURLToPath(new URL("../../dist/bin/verify.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../dist/bin/socotra-webhooks.js", import.meta.url));
 const verify = (target: string, token: string) =>
-  promisify(execFile)(process.execPath, [bin, "--upstream", target, "--token", token]).then(
+  promisify(execFile)(process.execPath, [bin, "verify", "--upstream", target], { env: { ...process.env, SOCOTRA_TOKEN: token } }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );

@@ -1,5 +1,6 @@
-// The simulator's one bounded reader: request bodies (handle, startSimulator) and receivers'
-// answers (read and let go) stop at the limit instead of reading an endless body to its end.
+// The package's one bounded body reader: the simulator's request bodies and receivers' answers,
+// the sender's answers, and the client's answers without a Content-Length stop at the limit
+// instead of reading an endless body to its end. (The receiver's reader adds per-chunk deadlines.)
 import { concat } from "../bytes.js";
 
 type Source = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
