@@ -41,10 +41,13 @@ it("holds the files the tarball of this tree holds, dist/ built by prepare", asy
 });
 
 it("runs its bins, and loads by import and by require() with require(esm) off", async () => {
-  const send = run(join(project, "node_modules", ".bin", "socotra-webhooks-send"), ["--help"], { cwd: project });
+  const send = run(join(project, "node_modules", ".bin", "socotra-webhooks"), ["send", "--help"], { cwd: project });
+  const alias = run(join(project, "node_modules", ".bin", "socotra-webhooks-send"), ["--help"], { cwd: project });
   const imported = run(process.execPath, ["--input-type=module", "-e", 'const m = await import("socotra-webhooks-contract"); console.log(m.WEBHOOK_EVENT_TYPES.length)'], { cwd: project });
   const required = run(process.execPath, ["--no-experimental-require-module", "-e", 'console.log(typeof require("socotra-webhooks-contract").createWebhooksClient)'], { cwd: project });
-  expect((await send).stdout).toMatch(/^Usage: socotra-webhooks-send/);
+  expect((await send).stdout).toMatch(/^Usage: socotra-webhooks send /);
+  // The old bin name, an alias for a release: the same tool, with a notice saying what to type.
+  expect(await alias).toMatchObject({ stdout: (await send).stdout, stderr: expect.stringContaining("use `socotra-webhooks send`") });
   expect((await imported).stdout.trim()).toBe("100");
   expect((await required).stdout.trim()).toBe("function");
 });
