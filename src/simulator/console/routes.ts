@@ -86,7 +86,7 @@ export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): Con
       case "GET timeline": {
         const { query: timeline, issues } = parseTimelineQuery(query);
         if (issues.length > 0) return problem(400, "Invalid request", issues);
-        return json(200, timelinePage(simulator.deliveries(), timeline, journal));
+        return json(200, timelinePage(simulator.journal, timeline, journal));
       }
       case "GET body": {
         const eventId = query.get("eventId");
