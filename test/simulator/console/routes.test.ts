@@ -78,7 +78,7 @@ describe("the console's routes", () => {
     }
   });
 
-  it("read the timeline, the body a delivery sent and the event types", async () => {
+  it("read the timeline, the body a delivery sent, the diverted counts and the event types", async () => {
     await open.simulator.handle(new Request(`${open.url}/webhooks`, { method: "PUT", headers: { authorization: "t", "content-type": "application/json" }, body: JSON.stringify({ name: "w", integrationName: "local", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"], actOnTimeout: true }, retryStrategy: "none" }) }));
     const { event } = await open.simulator.emit("policy.issue", { data: { policyLocator: "1" } });
     // The timeline reads the journal in place: a poll never copies it (up to 100,000 attempts).
@@ -93,6 +93,10 @@ describe("the console's routes", () => {
     const sent = (await (await fetch(`${open.consoleUrl}/api/body?eventId=${encodeURIComponent(event.id)}`)).json()) as { body: string };
     expect(JSON.parse(sent.body)).toEqual(event);
     expect(((await (await fetch(`${open.consoleUrl}/api/body?eventId=__proto__`)).json()) as { body: unknown }).body).toBeNull();
+    // How many events each webhook holds diverted, as its own route lists them.
+    const held = ((await (await fetch(`${open.url}/webhooks/w/diverted`, { headers: { authorization: "t" } })).json()) as { events: unknown[] }).events.length;
+    expect(held).toBe(1);
+    expect(await (await fetch(`${open.consoleUrl}/api/diverted-counts`)).json()).toEqual({ webhooks: [{ name: "w", diverted: held }] });
     const meta = (await (await fetch(`${open.consoleUrl}/api/meta`)).json()) as { eventTypes: string[] };
     expect(meta.eventTypes).toHaveLength(100);
     const bad = await fetch(`${open.consoleUrl}/api/timeline?limit=9999`);
