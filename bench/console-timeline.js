@@ -6,13 +6,13 @@
 // process: `simulator.deliveries()` alone, the copy of the journal every poll made before the
 // timeline read the journal in place.
 //
-//   npm run build && node --expose-gc --max-semi-space-size=64 bench/console-timeline.js [attempts]
+//   npm run build && node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 bench/console-timeline.js [attempts]
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { createSimulator } from "../dist/simulator/index.js";
 import { createConsoleRoutes } from "../dist/simulator/console/routes.js";
 import { SentBodies } from "../dist/simulator/console/sent-bodies.js";
 
-if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc --max-semi-space-size=64");
+if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64");
 const ATTEMPTS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 30;
 const TYPES = ["policy.issue", "policy.create", "claim.create", "invoice.issue"];
