@@ -167,6 +167,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       }
     },
     deliveries: () => journal.list(),
+    journal: {
+      get size() {
+        return journal.size;
+      },
+      get newestSeq() {
+        return journal.newest?.seq ?? 0;
+      },
+      get dropped() {
+        return journal.dropped;
+      },
+      visitNewestFirst: (visit) => journal.visitNewestFirst(visit),
+    },
+    divertedCounts: () => store.divertedCounts(),
     events: () => eventLog.list(),
     violations: () => violations.list(),
     settled: () => deliveries.settled(),

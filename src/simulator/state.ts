@@ -39,16 +39,19 @@ export function checkState(state: SimulatorState, limits: Readonly<SimulatorLimi
     if (error instanceof ContractValidationError || error instanceof BadRequest) issues.push(...error.issues.map((i) => ({ ...i, path: `${path}${i.path}` })));
     else throw error;
   };
+  const unknownType = (type: unknown, path: string) => {
+    if (typeof type === "string" && !KNOWN_TYPES.has(type)) deviations.push(issue(path, "unknownEventType", "is not an event type this contract lists: kept as it is"));
+  };
   // validate, not parse: a string in a state is a string, never JSON text to decode.
   /** An event as `schema`, its type field read tolerantly: a type the contract does not list is a deviation, and checked as a listed one. */
   const event = <T>(schema: SchemaName, typeField: "eventType" | "type", value: unknown, path: string): Kept<T> | undefined => {
     const deep = depthIssue(value, path);
     if (deep !== undefined) return void issues.push(deep);
     const type = (value as Record<string, unknown> | null)?.[typeField];
-    const unknownType = typeof type === "string" && !KNOWN_TYPES.has(type);
-    if (unknownType) deviations.push(issue(`${path}/${typeField}`, "unknownEventType", "is not an event type this contract lists: kept as it is"));
+    const unknown = typeof type === "string" && !KNOWN_TYPES.has(type);
+    if (unknown) unknownType(type, `${path}/${typeField}`);
     try {
-      validate(schema, unknownType ? { ...(value as object), [typeField]: WEBHOOK_EVENT_TYPES[0] } : value);
+      validate(schema, unknown ? { ...(value as object), [typeField]: WEBHOOK_EVENT_TYPES[0] } : value);
     } catch (error) {
       return void at(path, error);
     }
@@ -88,6 +91,8 @@ export function checkState(state: SimulatorState, limits: Readonly<SimulatorLimi
       webhook = structuredClone(validate("WebhookResponse", entry.webhook));
       if (names.has(webhook.name)) issues.push(issue(`${path}/webhook/name`, "unique", "repeats an earlier webhook's name"));
       names.add(webhook.name);
+      // The contract reads a webhook's `events` tolerantly (ObservedEventType): kept, and reported like an event's type.
+      webhook.events.forEach((type, j) => unknownType(type, `${path}/webhook/events/${j}`));
       for (const [field, name] of [["integrationName", webhook.integrationName], ["alertIntegrationName", webhook.alertIntegrationName]] as const) {
         if (name !== undefined && assumptions.unknownIntegration === "reject" && !integrations.has(name)) issues.push(issue(`${path}/webhook/${field}`, "integration", "names no integration of this state"));
       }

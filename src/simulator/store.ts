@@ -96,6 +96,11 @@ export class SimulatorStore {
     return false;
   }
 
+  /** Diverted events held per webhook, by name: the index's size, the events not read. */
+  divertedCounts(): Map<string, number> {
+    return new Map([...this.webhooks].map(([name, stored]) => [name, stored.diverted.size]));
+  }
+
   /** Queues an event for a suspended webhook (at the front: the one whose failure suspended it); false beyond the limits. */
   enqueue(stored: StoredWebhook, item: QueuedItem, front = false): boolean {
     const { copy, size } = retain(item.payload);

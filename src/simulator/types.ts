@@ -41,6 +41,26 @@ export interface DeliveryAttempt {
   outcome?: Outcome;
 }
 
+/** The journal of attempts read without copying it (`simulator.journal`). */
+export interface DeliveryJournal {
+  /** Attempts kept, at most `maxJournal`. */
+  readonly size: number;
+  /**
+   * The newest attempt's `seq`, 0 when the journal is empty. `seq` only grows (reset() empties the
+   * journal but does not count again), so the same value means the same journal.
+   */
+  readonly newestSeq: number;
+  /** Attempts let go to stay within `maxJournal`. */
+  readonly dropped: number;
+  /**
+   * Visits the kept attempts newest first, in place (each attempt is frozen; nothing is copied or
+   * allocated per attempt), until `visit` answers false: the cost is what the caller reads. An
+   * attempt made during the visit is not visited; the visit ends at attempts let go meanwhile, and
+   * at reset().
+   */
+  visitNewestFirst(visit: (attempt: DeliveryAttempt) => boolean | void): void;
+}
+
 /** One raised event and how it ended at each webhook that listens for its type. */
 export interface EmitResult {
   event: WebhookPayload;
@@ -168,8 +188,12 @@ export interface Simulator {
   emit(type: WebhookEventType, input?: EmitInput): Promise<EmitResult>;
   /** Registers (or replaces) an integration. */
   setIntegration(name: string, integration: { url: string; headers?: Record<string, string> }): Integration;
-  /** Every attempt, oldest first (the newest `maxJournal`). */
+  /** Every attempt, oldest first (the newest `maxJournal`): a copy of the journal. */
   deliveries(): DeliveryAttempt[];
+  /** The journal read in place, for a caller that polls it: O(1) to learn whether it changed, no copy to read a page of it. */
+  readonly journal: DeliveryJournal;
+  /** Diverted events held per webhook, by webhook name: O(webhooks), the events themselves not read. */
+  divertedCounts(): Map<string, number>;
   /** Raised events (without their data) with their outcomes, oldest first (the newest `maxEvents`). */
   events(): LoggedEvent[];
   /** Contract violations caught in what the simulator produced. Empty unless the simulator has a bug. */

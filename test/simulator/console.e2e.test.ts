@@ -154,6 +154,9 @@ describe("the simulator console in Chromium", () => {
     // The diverted events, then resend them all once the receiver is back.
     const divertedRows = page.locator("#diverted tbody tr");
     await expect.poll(() => divertedRows.count(), STEP).toBe(3);
+    // The count each webhook holds, in its row and over the list.
+    await expect.poll(() => row.innerText(), STEP).toMatch(/orders\s+enabled\s+3\s/);
+    expect(await page.locator("#diverted-count").innerText()).toBe("Diverted events 1–3 of 3 held by orders.");
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
     await receiver.up();
@@ -243,6 +246,42 @@ describe("the simulator console in Chromium", () => {
       expect(await page.locator("#diverted tbody tr").count()).toBe(0);
     } finally {
       await page.unrouteAll({ behavior: "wait" });
+    }
+  });
+
+  it("sends nothing while the tab is hidden, polls again once shown, and backs off while the simulator does not answer", { timeout: 60_000 }, async () => {
+    const polls: number[] = [];
+    const counting = (request: { url(): string }) => void (request.url().includes("/_simulator/ui/api/timeline") && polls.push(Date.now()));
+    page.on("request", counting);
+    const visibility = (state: "hidden" | "visible") =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, "visibilityState", { configurable: true, get: () => value });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, state);
+    try {
+      await expect.poll(() => polls.length, STEP).toBeGreaterThan(0);
+      await visibility("hidden");
+      await page.waitForTimeout(1_500);
+      const hidden = polls.length;
+      await page.waitForTimeout(3_000);
+      expect(polls.length).toBe(hidden);
+      await visibility("visible");
+      await expect.poll(() => polls.length, STEP).toBeGreaterThan(hidden);
+
+      // The simulator stops answering the timeline: the waits between rounds double (1, 2, 4, 8 s...).
+      await page.route("**/_simulator/ui/api/timeline*", (route) => route.abort());
+      const failing = polls.length;
+      await page.waitForTimeout(8_000);
+      const gaps = polls.slice(failing).map((time, i, all) => (i === 0 ? 0 : time - all[i - 1]!)).slice(1);
+      expect(polls.length - failing).toBeLessThanOrEqual(4);
+      for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual(2 ** (i + 1) * 1_000 - 300);
+      await expect.poll(() => page.locator("#status").innerText(), STEP).toMatch(/does not answer: trying again in \d+ s/);
+      await page.unroute("**/_simulator/ui/api/timeline*");
+      await expect.poll(() => page.locator("#status").innerText(), { timeout: 20_000 }).toMatch(/^Live: updated/);
+    } finally {
+      page.off("request", counting);
+      await page.unrouteAll({ behavior: "wait" });
+      await visibility("visible");
     }
   });
 

@@ -180,14 +180,17 @@ describe("every state the simulator produces can be restored", () => {
     expect(() => tight.restore(simulator.snapshot())).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ rule: "maxRetainedBytes" })] }));
   });
 
-  it("an event type the contract does not know is restored and reported as a deviation, not refused", () => {
+  it("an event type the contract does not know (in a webhook's events, a diverted or a queued event) is restored and reported as a deviation, not refused", () => {
     const simulator = createSimulator();
     const state = structuredClone(fixture) as unknown as SimulatorState;
     (state.webhooks[0]!.diverted[0] as { eventType: string }).eventType = "policy.teleport";
     state.webhooks[0]!.queued.push({ id: "q1", timestamp: "1589740898000", transactionId: "tq", type: "policy.teleport", username: "u", data: {} });
+    (state.webhooks[0]!.webhook.events as string[]).push("policy.teleport", "claim.vanish");
     const report = simulator.restore(state);
     expect(simulator.snapshot()).toEqual(state);
     expect(report.deviations.map((i) => [i.path, i.rule])).toEqual([
+      ["/webhooks/0/webhook/events/1", "unknownEventType"],
+      ["/webhooks/0/webhook/events/2", "unknownEventType"],
       ["/webhooks/0/diverted/0/eventType", "unknownEventType"],
       ["/webhooks/0/queued/0/type", "unknownEventType"],
     ]);

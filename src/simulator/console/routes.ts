@@ -1,6 +1,6 @@
 // The console's routes under /_simulator/ui: the page, and the few reads it needs beyond the
-// simulator's own routes (a filtered, paged timeline; the body a delivery sent; the contract's
-// check of an event before it is raised). Everything that changes state goes through the
+// simulator's own routes (a filtered, paged timeline; the body a delivery sent; how many events
+// each webhook holds diverted; the contract's check of an event before it is raised). Everything that changes state goes through the
 // platform's operations and /_simulator/, so the simulator's rules apply to the console as to curl.
 import { randomUUID } from "node:crypto";
 import { WEBHOOK_EVENT_TYPES } from "../../../generated/event-types.js";
@@ -86,8 +86,10 @@ export function createConsoleRoutes(simulator: Simulator, sent: SentBodies): Con
       case "GET timeline": {
         const { query: timeline, issues } = parseTimelineQuery(query);
         if (issues.length > 0) return problem(400, "Invalid request", issues);
-        return json(200, timelinePage(simulator.deliveries(), timeline, journal));
+        return json(200, timelinePage(simulator.journal, timeline, journal));
       }
+      case "GET diverted-counts":
+        return json(200, { webhooks: [...simulator.divertedCounts()].map(([name, diverted]) => ({ name, diverted })) });
       case "GET body": {
         const eventId = query.get("eventId");
         if (eventId === null || eventId === "") return problem(400, "Invalid request", [{ path: "query parameter eventId", rule: "required", message: "is required" }]);

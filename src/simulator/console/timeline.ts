@@ -1,8 +1,11 @@
 // The console's timeline over the simulator's journal: filters, and pages newest first anchored
 // on an attempt's `seq`, so that a page stays put while new attempts arrive. Pure functions over
-// what `simulator.deliveries()` returns.
+// `simulator.journal`, read in place: an unchanged journal costs O(1), a page one scan, never a copy.
 import type { ContractIssue } from "../../errors.js";
-import type { DeliveryAttempt, Outcome } from "../simulator.js";
+import type { DeliveryAttempt, DeliveryJournal, Outcome } from "../simulator.js";
+
+/** What a page reads of the journal. */
+export type TimelineJournal = Pick<DeliveryJournal, "size" | "newestSeq" | "visitNewestFirst">;
 
 /** An outcome to filter by: how a delivery ended, or `retried` for an attempt a retry followed. */
 export type OutcomeFilter = Outcome | "retried";
@@ -69,28 +72,28 @@ export function matches(entry: DeliveryAttempt, filter: TimelineFilter): boolean
   return true;
 }
 
-/** One page of `entries` (oldest first, as the journal lists them) of the journal named `journal`, under `query`. */
-export function timelinePage(entries: readonly DeliveryAttempt[], query: TimelineQuery, journal: string): TimelinePage {
-  const newest = entries.at(-1)?.seq ?? 0;
+/** One page of `entries` (the journal named `journal`) under `query`. */
+export function timelinePage(entries: TimelineJournal, query: TimelineQuery, journal: string): TimelinePage {
+  const newest = entries.newestSeq;
+  const total = entries.size;
   // A journal only grows, or empties on reset (and `seq` never goes back): the same newest `seq` of the same journal is the same journal.
-  if (query.since === newest && query.journal === journal) return { unchanged: true, entries: [], matched: 0, total: entries.length, newest, journal, more: false, webhooks: [], types: [] };
+  if (query.since === newest && query.journal === journal) return { unchanged: true, entries: [], matched: 0, total, newest, journal, more: false, webhooks: [], types: [] };
   const webhooks = new Set<string>();
   const types = new Set<string>();
   const page: DeliveryAttempt[] = [];
   let matched = 0;
   let more = false;
-  for (let i = entries.length - 1; i >= 0; i -= 1) {
-    const entry = entries[i]!;
+  entries.visitNewestFirst((entry) => {
     if (webhooks.size < MAX_CHOICES) webhooks.add(entry.webhookName);
     if (types.size < MAX_CHOICES) types.add(entry.eventType);
-    if (!matches(entry, query.filter)) continue;
+    if (!matches(entry, query.filter)) return;
     matched += 1;
-    if (query.before !== undefined && entry.seq >= query.before) continue;
+    if (query.before !== undefined && entry.seq >= query.before) return;
     if (page.length < query.limit) page.push(shown(entry));
     else more = true;
-  }
+  });
   const sorted = (set: Set<string>) => [...set].sort();
-  return { unchanged: false, entries: page, matched, total: entries.length, newest, journal, more, webhooks: sorted(webhooks), types: sorted(types) };
+  return { unchanged: false, entries: page, matched, total, newest, journal, more, webhooks: sorted(webhooks), types: sorted(types) };
 }
 
 /** Reads a timeline query from the console's URL; issues name each bad parameter. */

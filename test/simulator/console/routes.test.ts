@@ -1,7 +1,7 @@
 // The console's routes on a real port: the page with its policy, the DNS-rebinding guard, the
 // simulator's tokens, the reads the page needs, and the contract check before raising.
 import { request as httpRequest } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../../src/simulator/index.js";
 import { checkEvent } from "../../../src/simulator/console/routes.js";
 import { consolePageModule, CONSOLE_MODULE } from "../../../scripts/console-page.js";
@@ -78,17 +78,25 @@ describe("the console's routes", () => {
     }
   });
 
-  it("read the timeline, the body a delivery sent and the event types", async () => {
+  it("read the timeline, the body a delivery sent, the diverted counts and the event types", async () => {
     await open.simulator.handle(new Request(`${open.url}/webhooks`, { method: "PUT", headers: { authorization: "t", "content-type": "application/json" }, body: JSON.stringify({ name: "w", integrationName: "local", events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"], actOnTimeout: true }, retryStrategy: "none" }) }));
     const { event } = await open.simulator.emit("policy.issue", { data: { policyLocator: "1" } });
+    // The timeline reads the journal in place: a poll never copies it (up to 100,000 attempts).
+    const copies = vi.spyOn(open.simulator, "deliveries");
+    onTestFinished(() => copies.mockRestore());
     const timeline = (await (await fetch(`${open.consoleUrl}/api/timeline?webhook=w`)).json()) as { entries: { eventId: string }[]; matched: number; newest: number; journal: string };
     expect(timeline.entries.map((e) => e.eventId)).toEqual([event.id]);
     expect((await (await fetch(`${open.consoleUrl}/api/timeline?since=${timeline.newest}&journal=${timeline.journal}`)).json()) as object).toMatchObject({ unchanged: true });
     // Another simulator (this one restarted) with as many attempts is not "unchanged" to the page.
+    expect(copies).not.toHaveBeenCalled();
     expect(((await (await fetch(`${guarded.consoleUrl}/api/timeline?since=0&journal=${timeline.journal}`, { headers: { authorization: "s3cret" } })).json()) as { unchanged: boolean }).unchanged).toBe(false);
     const sent = (await (await fetch(`${open.consoleUrl}/api/body?eventId=${encodeURIComponent(event.id)}`)).json()) as { body: string };
     expect(JSON.parse(sent.body)).toEqual(event);
     expect(((await (await fetch(`${open.consoleUrl}/api/body?eventId=__proto__`)).json()) as { body: unknown }).body).toBeNull();
+    // How many events each webhook holds diverted, as its own route lists them.
+    const held = ((await (await fetch(`${open.url}/webhooks/w/diverted`, { headers: { authorization: "t" } })).json()) as { events: unknown[] }).events.length;
+    expect(held).toBe(1);
+    expect(await (await fetch(`${open.consoleUrl}/api/diverted-counts`)).json()).toEqual({ webhooks: [{ name: "w", diverted: held }] });
     const meta = (await (await fetch(`${open.consoleUrl}/api/meta`)).json()) as { eventTypes: string[] };
     expect(meta.eventTypes).toHaveLength(100);
     const bad = await fetch(`${open.consoleUrl}/api/timeline?limit=9999`);

@@ -1,12 +1,19 @@
 // The console's timeline over the journal: filters, newest-first pages anchored on seq, and the
 // query it reads from the URL, with each bad parameter named.
 import { describe, expect, it } from "vitest";
-import { matches, MAX_TEXT, parseTimelineQuery, timelinePage } from "../../../src/simulator/console/timeline.js";
+import { matches, MAX_TEXT, parseTimelineQuery, timelinePage, type TimelineJournal } from "../../../src/simulator/console/timeline.js";
 import type { DeliveryAttempt } from "../../../src/simulator/index.js";
 
 function attempt(seq: number, fields: Partial<DeliveryAttempt> = {}): DeliveryAttempt {
   return { seq, time: seq, kind: "event", via: "emit", webhookName: "a", integrationName: "i", url: "http://x/", eventId: `e${seq}`, transactionId: `t${seq}`, eventType: "policy.issue", attempt: 1, status: 200, error: null, ms: 1, outcome: "delivered", ...fields };
 }
+
+/** An array (oldest first, as deliveries() lists it) read as the simulator's journal. */
+const view = (entries: DeliveryAttempt[]): TimelineJournal => ({
+  size: entries.length,
+  newestSeq: entries.at(-1)?.seq ?? 0,
+  visitNewestFirst: (visit) => void entries.toReversed().every((entry) => visit(entry) !== false),
+});
 
 const journal = Array.from({ length: 50 }, (_, i) =>
   attempt(i + 11, {
@@ -38,46 +45,46 @@ describe("matches", () => {
 
 describe("timelinePage", () => {
   it("pages newest first, anchored on the oldest seq shown, and counts every match", () => {
-    const first = timelinePage(journal, { filter: { webhook: "a" }, limit: 10 }, "j");
+    const first = timelinePage(view(journal), { filter: { webhook: "a" }, limit: 10 }, "j");
     expect(first.entries.map((e) => e.seq)).toEqual([59, 57, 55, 53, 51, 49, 47, 45, 43, 41]);
     expect(first).toMatchObject({ matched: 25, total: 50, newest: 60, more: true, unchanged: false });
-    const second = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 41 }, "j");
+    const second = timelinePage(view(journal), { filter: { webhook: "a" }, limit: 10, before: 41 }, "j");
     expect(second.entries[0]!.seq).toBe(39);
-    const last = timelinePage(journal, { filter: { webhook: "a" }, limit: 10, before: 21 }, "j");
+    const last = timelinePage(view(journal), { filter: { webhook: "a" }, limit: 10, before: 21 }, "j");
     expect(last.entries.map((e) => e.seq)).toEqual([19, 17, 15, 13, 11]);
     expect(last.more).toBe(false);
   });
 
   it("combines filters and lists the webhooks and types for the choices", () => {
-    const page = timelinePage(journal, { filter: { type: "claim.create", outcome: "retried" }, limit: 100 }, "j");
+    const page = timelinePage(view(journal), { filter: { type: "claim.create", outcome: "retried" }, limit: 100 }, "j");
     expect(page.entries.every((e) => e.eventType === "claim.create" && e.outcome === undefined)).toBe(true);
     expect(page.matched).toBe(4);
     expect(page.webhooks).toEqual(["a", "b"]);
     expect(page.types).toEqual(["claim.create", "policy.issue"]);
-    expect(timelinePage(journal, { filter: { kind: "alert" }, limit: 5 }, "j").entries.map((e) => e.seq)).toEqual([60]);
+    expect(timelinePage(view(journal), { filter: { kind: "alert" }, limit: 5 }, "j").entries.map((e) => e.seq)).toEqual([60]);
   });
 
   it("answers unchanged, with nothing, when the caller holds the newest seq of this journal", () => {
-    expect(timelinePage(journal, { filter: {}, limit: 10, since: 60, journal: "j1" }, "j1")).toMatchObject({ unchanged: true, entries: [], journal: "j1" });
-    expect(timelinePage(journal, { filter: {}, limit: 10, since: 59, journal: "j1" }, "j1").unchanged).toBe(false);
-    expect(timelinePage([], { filter: {}, limit: 10 }, "j1")).toMatchObject({ newest: 0, entries: [], matched: 0, journal: "j1" });
+    expect(timelinePage(view(journal), { filter: {}, limit: 10, since: 60, journal: "j1" }, "j1")).toMatchObject({ unchanged: true, entries: [], journal: "j1" });
+    expect(timelinePage(view(journal), { filter: {}, limit: 10, since: 59, journal: "j1" }, "j1").unchanged).toBe(false);
+    expect(timelinePage(view([]), { filter: {}, limit: 10 }, "j1")).toMatchObject({ newest: 0, entries: [], matched: 0, journal: "j1" });
   });
 
   it("never answers unchanged to a caller that holds another journal's seq (the simulator restarted: seq began again)", () => {
-    const restarted = timelinePage(journal, { filter: {}, limit: 10, since: 60, journal: "before-restart" }, "j2");
+    const restarted = timelinePage(view(journal), { filter: {}, limit: 10, since: 60, journal: "before-restart" }, "j2");
     expect(restarted).toMatchObject({ unchanged: false, newest: 60, journal: "j2" });
     expect(restarted.entries).toHaveLength(10);
-    expect(timelinePage(journal, { filter: {}, limit: 10, since: 60 }, "j2").unchanged).toBe(false);
+    expect(timelinePage(view(journal), { filter: {}, limit: 10, since: 60 }, "j2").unchanged).toBe(false);
   });
 
   it("clips the long strings of an attempt, so a page stays bounded whatever an event carried", () => {
     const huge = "x".repeat(1_000_000);
-    const page = timelinePage([attempt(1, { transactionId: huge, eventId: huge, url: `http://x/${huge}` })], { filter: {}, limit: 10 }, "j");
+    const page = timelinePage(view([attempt(1, { transactionId: huge, eventId: huge, url: `http://x/${huge}` })]), { filter: {}, limit: 10 }, "j");
     const [entry] = page.entries;
     for (const text of [entry!.transactionId, entry!.eventId, entry!.url]) expect(text).toHaveLength(MAX_TEXT + 1);
     expect(entry!.transactionId.endsWith("…")).toBe(true);
     expect(JSON.stringify(page).length).toBeLessThan(5 * MAX_TEXT);
-    expect(timelinePage([attempt(1)], { filter: {}, limit: 10 }, "j").entries[0]).toEqual(attempt(1));
+    expect(timelinePage(view([attempt(1)]), { filter: {}, limit: 10 }, "j").entries[0]).toEqual(attempt(1));
   });
 });
 

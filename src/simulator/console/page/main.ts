@@ -1,13 +1,17 @@
 // The console's page: asks for a token when the simulator has tokens, then shows the webhooks,
-// the timeline, the diverted events and the forms, and keeps them current by polling (one
-// request round at a time, each bounded, paused while the tab is hidden or "Live" is off).
+// the timeline, the diverted events and the forms, and keeps them current by polling (see
+// poller.ts: one request round at a time, each bounded; asleep while the tab is hidden or "Live"
+// is off; backing off while the simulator does not answer).
 import { call, useToken, whenUnauthorized } from "./api.js";
 import { byId, say } from "./dom.js";
 import { createForms } from "./forms-view.js";
+import { createPoller } from "./poller.js";
 import { createTimeline } from "./timeline-view.js";
 import { createWebhooks } from "./webhooks-view.js";
 
 const POLL_MS = 1_000;
+/** The longest wait between rounds while the simulator does not answer. */
+const MAX_BACKOFF_MS = 30_000;
 /** Diverted events are read again when the journal changed, after the console's own actions, and at least this often (a delete by another client leaves no trace in the journal). */
 const DIVERTED_MS = 10_000;
 const status = byId("status");
@@ -15,7 +19,7 @@ const main = byId("main");
 const tokenForm = byId<HTMLFormElement>("token-form");
 const live = byId<HTMLInputElement>("live");
 
-let started = false;
+let poller: ReturnType<typeof createPoller> | undefined;
 
 function askForToken(): void {
   main.hidden = true;
@@ -41,8 +45,8 @@ async function start(): Promise<void> {
   if (meta.status === 401) return;
   if (!meta.ok) return say(status, [`The console's routes answered ${meta.status}.`], true);
   main.hidden = false;
-  if (started) return;
-  started = true;
+  // Started before (a token asked again after a 401): the poller slept while the page was hidden.
+  if (poller !== undefined) return poller.wake();
   const timeline = createTimeline();
   let divertedAt = 0;
   const refresh = async (everything = false) => {
@@ -53,19 +57,23 @@ async function start(): Promise<void> {
   };
   const webhooks = createWebhooks(() => refresh(true));
   const forms = createForms((meta.body as { eventTypes: string[] }).eventTypes, () => refresh(true));
+  poller = createPoller({
+    round: async () => {
+      await refresh();
+      say(status, [`Live: updated ${new Date().toLocaleTimeString("en-GB")}.`]);
+    },
+    watched: () => live.checked && document.visibilityState === "visible" && !main.hidden,
+    intervalMs: POLL_MS,
+    maxDelayMs: MAX_BACKOFF_MS,
+    failed: (delayMs) => say(status, [`The simulator does not answer: trying again in ${Math.round(delayMs / 1000)} s.`], true),
+    sleeping: () => {
+      if (!live.checked) say(status, ["Paused: tick “Live updates” to follow the simulator."]);
+    },
+  });
+  document.addEventListener("visibilitychange", () => poller!.wake());
+  live.addEventListener("change", () => poller!.wake());
   await forms.loadAssumptions();
-  const poll = async () => {
-    if (live.checked && document.visibilityState === "visible" && !main.hidden) {
-      try {
-        await refresh();
-        say(status, [`Live: updated ${new Date().toLocaleTimeString("en-GB")}.`]);
-      } catch {
-        say(status, ["The simulator does not answer: retrying every second."], true);
-      }
-    } else if (!live.checked) say(status, ["Paused: tick “Live updates” to follow the simulator."]);
-    setTimeout(() => void poll(), POLL_MS);
-  };
-  await poll();
+  poller.wake();
 }
 
 start().catch(() => say(status, ["The simulator does not answer: reload the page to try again."], true));

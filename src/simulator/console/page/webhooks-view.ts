@@ -23,6 +23,9 @@ export function createWebhooks(changed: () => Promise<void>) {
   const previous = byId<HTMLButtonElement>("diverted-previous");
   const next = byId<HTMLButtonElement>("diverted-next");
   let webhooks: Webhook[] = [];
+  /** Diverted events per webhook, read with them (a count is the simulator's index size: cheap). */
+  let counts = new Map<string, number>();
+  const countText = (name: string): string => counts.get(name)?.toLocaleString("en") ?? "…";
   let offset = 0;
   let events: Diverted[] = [];
   /** Loads of the diverted events asked for so far: only the last one asked may show its answer. */
@@ -56,6 +59,7 @@ export function createWebhooks(changed: () => Promise<void>) {
       { class: webhook.suspended ? "suspended" : webhook.enabled ? "" : "disabled" },
       el("th", { scope: "row" }, webhook.name, webhook.displayName === undefined ? "" : el("span", { class: "muted" }, ` (${webhook.displayName})`)),
       el("td", {}, state),
+      el("td", {}, countText(webhook.name)),
       el("td", {}, failureText(webhook.failureHandling)),
       el("td", {}, webhook.retryStrategy),
       el("td", {}, webhook.events.join(", ")),
@@ -83,7 +87,8 @@ export function createWebhooks(changed: () => Promise<void>) {
     );
   }
 
-  async function loadDiverted(): Promise<void> {
+  /** One webhook's page of diverted events, with the counts read again unless the caller just did. */
+  async function loadDiverted(withCounts = true): Promise<void> {
     const name = divertedSelect.value;
     if (name === "") {
       divertedLoads += 1;
@@ -93,7 +98,7 @@ export function createWebhooks(changed: () => Promise<void>) {
       return;
     }
     const asked = ++divertedLoads;
-    const answer = await call("GET", `${webhookPath(name, "diverted")}?limit=${DIVERTED_PAGE}&offset=${offset}`);
+    const [answer] = await Promise.all([call("GET", `${webhookPath(name, "diverted")}?limit=${DIVERTED_PAGE}&offset=${offset}`), withCounts ? loadCounts() : undefined]);
     // Another webhook or page was asked for meanwhile: this answer would show its events under that choice.
     if (asked !== divertedLoads) return;
     if (!answer.ok) {
@@ -104,22 +109,31 @@ export function createWebhooks(changed: () => Promise<void>) {
     for (const transactionId of [...selected]) if (!events.some((event) => event.transactionId === transactionId)) selected.delete(transactionId);
     divertedBody.replaceChildren(...events.map((event) => divertedRow(name, event)));
     selectAll.checked = events.length > 0 && events.every((event) => selected.has(event.transactionId));
-    say(divertedCount, [events.length === 0 ? (offset === 0 ? `${name} has no diverted events.` : "No more diverted events.") : `Diverted events ${offset + 1}–${offset + events.length} of ${name}${events.length === DIVERTED_PAGE ? " (more may follow)" : ""}.`]);
+    const held = counts.get(name);
+    const of = held === undefined ? `of ${name}${events.length === DIVERTED_PAGE ? " (more may follow)" : ""}` : `of ${held.toLocaleString("en")} held by ${name}`;
+    say(divertedCount, [events.length === 0 ? (offset === 0 ? `${name} has no diverted events.` : "No more diverted events.") : `Diverted events ${offset + 1}–${offset + events.length} ${of}.`]);
     previous.disabled = offset === 0;
-    next.disabled = events.length < DIVERTED_PAGE;
+    next.disabled = events.length < DIVERTED_PAGE || (held !== undefined && offset + events.length >= held);
   }
 
-  /** Loads the webhooks, and their diverted events when `withDiverted` (a page of them can weigh megabytes). */
+  /** The diverted counts; kept as they were when the console cannot say (they show as read last). */
+  async function loadCounts(): Promise<void> {
+    const answer = await call("GET", "/_simulator/ui/api/diverted-counts");
+    const listed = (answer.body as { webhooks?: unknown } | null)?.webhooks;
+    if (answer.ok && Array.isArray(listed)) counts = new Map((listed as { name: string; diverted: number }[]).map(({ name, diverted }) => [name, diverted]));
+  }
+
+  /** Loads the webhooks, and their diverted events and counts when `withDiverted` (a page of events can weigh megabytes). */
   async function load(withDiverted: boolean): Promise<void> {
-    const answer = await call("GET", "/webhooks");
+    const [answer] = await Promise.all([call("GET", "/webhooks"), withDiverted ? loadCounts() : undefined]);
     if (!answer.ok) throw new Error(`GET /webhooks answered ${answer.status}`);
     webhooks = (answer.body as { webhooks: Webhook[] }).webhooks;
     table.replaceChildren(...webhooks.map(webhookRow));
     empty.hidden = webhooks.length > 0;
     const before = divertedSelect.value;
-    setOptions(divertedSelect, webhooks.map(({ name }) => ({ value: name, label: name })));
+    setOptions(divertedSelect, webhooks.map(({ name }) => ({ value: name, label: counts.has(name) ? `${name} (${countText(name)})` : name })));
     if (divertedSelect.value !== before) offset = 0;
-    if (withDiverted || divertedSelect.value !== before) await loadDiverted();
+    if (withDiverted || divertedSelect.value !== before) await loadDiverted(!withDiverted);
   }
 
   divertedSelect.addEventListener("change", () => ((offset = 0), selected.clear(), void loadDiverted()));
