@@ -13,6 +13,7 @@ import { CliError, type ConnectionOptions, type Context, describeError, describe
 import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
 import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
 import { createProgress } from "./progress.js";
+import { exitStatusHelp } from "./output.js";
 import { quotedArgument } from "./text.js";
 import { monotonicNow } from "../clock.js";
 import { classifyAnswer } from "./outcomes.js";
@@ -144,7 +145,7 @@ function listCommand(ctx: Context): Command {
 }
 
 /** What a bulk run exits with: an unknown outcome is not "all done" either. */
-const EXIT_STATUS_HELP = "Exit status: 0 all done, 1 some failed or unknown (listed), 2 bad usage or input, 130 interrupted.\n";
+const EXIT_STATUS_HELP = exitStatusHelp({ done: "all done", failed: "some failed or unknown (listed)" });
 
 interface BulkCommandOptions extends ConnectionOptions, SelectionOptions {
   dryRun?: boolean;
