@@ -9,7 +9,7 @@ import { report, type Result } from "../../src/cli/report.js";
 import { parseSelection } from "../../src/cli/selection.js";
 
 const event = (transactionId: string, eventType: string, n: number): DivertedEvent =>
-  ({ transactionId, eventType, timestamp: 1_790_000_000_000 + n, eventId: `e-${n}` }) as DivertedEvent;
+  ({ transactionId, eventType, timestamp: new Date(1_790_000_000_000 + n).toISOString(), eventId: `e-${n}` }) as DivertedEvent;
 const EVENTS = [event("t1", "policy.issue", 1), event("t2", "claim.create", 2), event("t2", "policy.issue", 3), event("t3", "policy.issue", 4)];
 const resend: DecisionOptions = { action: "resend", guarded: true, dryRun: false, force: false, retryUnknown: false };
 const ledger = (states: Record<string, LedgerState>) => (id: string) => (Object.hasOwn(states, id) ? states[id] : undefined);
