@@ -9,6 +9,7 @@ import { contractViolations, type ContractViolation } from "./client/violations.
 import { contractDeviations, type ContractDeviation } from "./client/deviations.js";
 import { checkHttpUrl } from "./rules/url.js";
 import { isTokenValue } from "./rules/headers.js";
+import { sleep } from "./rules/wait.js";
 
 export { contractViolations, type ContractViolation } from "./client/violations.js";
 export { contractDeviations, isKnownEventType, type ContractDeviation, type UnknownEventType } from "./client/deviations.js";
@@ -104,22 +105,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason the moment it aborts. */
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 type Result = { response: Response; data?: unknown; violations?: readonly ContractViolation[]; deviations?: readonly ContractDeviation[] };
 const NO_DEVIATIONS: readonly ContractDeviation[] = Object.freeze([]);
 interface Policy {
@@ -170,7 +155,7 @@ async function run(method: string, path: unknown, callerInit: unknown, policy: P
       // error, or a TypeError that did not come from fetch (a middleware's), is the caller's own.
       if (!(error instanceof TypeError) || !isNetworkFailure(error)) throw error;
       if (tries >= retries) throw new WebhooksNetworkError(method, where, tries + 1, { cause: error });
-      await wait(backoff(policy, tries), userSignal);
+      await sleep(backoff(policy, tries), userSignal);
       continue;
     }
     // A streamed body still arriving ends the deadline itself when it ends (see the transport).
@@ -179,7 +164,7 @@ async function run(method: string, path: unknown, callerInit: unknown, policy: P
     // Tolerant in what it reads: a value the contract does not list yet is reported, never refused.
     result.deviations = result.response.ok && !stream ? contractDeviations(operation.entry.responseBody, result.data) : NO_DEVIATIONS;
     if (tries >= retries || !RETRY_STATUSES.has(result.response.status)) return result;
-    await wait(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(policy, tries)), userSignal);
+    await sleep(Math.min(policy.maxDelayMs, retryAfterMs(result.response.headers.get("Retry-After")) ?? backoff(policy, tries)), userSignal);
   }
 }
 

@@ -211,6 +211,17 @@ export class MockServerError extends WebhooksContractError {
   override name = "MockServerError";
 }
 
+/** The simulator's server cannot start: the port is taken on that host (`port`, `host` say which). */
+export class SimulatorServerError extends WebhooksContractError {
+  override name = "SimulatorServerError";
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(`startSimulator: port ${port} on ${host} is already in use: stop what listens there or choose another port`);
+  }
+}
+
 /** Ends a command of the command line with `exitCode`: 1 when something failed, 2 for bad usage or input. */
 export class CliError extends WebhooksContractError {
   override name = "CliError";

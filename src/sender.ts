@@ -15,6 +15,7 @@ import { checkHttpUrl } from "./rules/url.js";
 import { isHeaderName, isHeaderValue, MANAGED_HEADERS } from "./rules/headers.js";
 import { ALERT_KINDS, outbound, type AlertKind, type AlertName } from "./rules/alerts.js";
 import { readAtMost } from "./rules/body.js";
+import { runLanes } from "./rules/wait.js";
 
 export type { AlertKind };
 
@@ -269,17 +270,11 @@ export async function sendSampleEvents(options: SendSampleEventsOptions): Promis
 
   // The first failure (an onDelivery that throws) stops every worker: nothing is sent after the
   // run has failed, and it fails only once the deliveries in flight have settled.
-  let failure: { error: unknown } | undefined;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, total) }, async () => {
-      try {
-        while (next < total && failure === undefined) await send(next++);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }),
-  );
-  if (failure !== undefined) throw failure.error;
+  await runLanes(Math.min(concurrency, total), async () => {
+    if (next >= total) return false;
+    await send(next++);
+    return true;
+  });
   const report: SendReport = { deliveries, sent: total, failures };
   if (total < 2) return report;
   return { ...report, latencyMs: { p50: latency.percentile(50), p90: latency.percentile(90), p99: latency.percentile(99), max: latency.max } };

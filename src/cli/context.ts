@@ -1,5 +1,5 @@
-// What every command shares: the streams it writes to, the connection it opens, and the errors
-// that end it with exit status 1 (something failed) or 2 (bad usage or input).
+// What every command shares: its output (output.ts), the connection it opens, and the errors that
+// end it with exit status 1 (something failed) or 2 (bad usage or input).
 import { close, constants, fstat, open, read, type Stats } from "node:fs";
 import { Socket } from "node:net";
 import { createInterface } from "node:readline";
@@ -8,22 +8,13 @@ import { resolve } from "node:path";
 import { createWebhooksClient, type WebhooksClient } from "../client.js";
 import { CliError, FileReadError, WebhooksContractError } from "../errors.js";
 import { describeDeviations, type ContractDeviation } from "../client/deviations.js";
-import { printable, terminalSafe } from "./text.js";
+import { printable } from "./text.js";
+import { EXIT, Output, type OutputStream } from "./output.js";
 import { checkHttpUrl } from "../rules/url.js";
 import { isTokenValue } from "../rules/headers.js";
 
 export const DEFAULT_BASE_URL = "https://api.sandbox.socotra.com";
 const MAX_TOKEN_BYTES = 64 * 1024;
-
-/** A stream the CLI writes to: process.stdout, or anything with `write` in tests. */
-export interface OutputStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-  once?(event: "drain", listener: () => void): unknown;
-  /** True once the reader has left (a closed pipe): output ends there, the run goes on. */
-  readonly closed?: boolean;
-}
 
 /** A stream the CLI reads a confirmation from. */
 export type InputStream = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -45,7 +36,8 @@ export interface CliIO {
 }
 
 export { CliError, FileReadError };
-export const usageError = (message: string) => new CliError(message, 2);
+export type { OutputStream };
+export const usageError = (message: string) => new CliError(message, EXIT.usage);
 
 export { cell, hasUnprintable, printable, terminalSafe } from "./text.js";
 
@@ -56,88 +48,21 @@ export interface ConnectionOptions {
   json?: boolean;
 }
 
-export class Context {
+/** Everything a command uses: its output (output.ts), environment, working directory, Ctrl-C, token and client. */
+export class Context extends Output {
   readonly env: Record<string, string | undefined>;
   readonly cwd: string;
-  readonly signal: AbortSignal;
-  /** Every token this run knows: SOCOTRA_TOKEN from the start (an error may quote it before it is read), and the one in use. */
-  private readonly secrets: string[] = [];
 
   constructor(private readonly io: CliIO) {
+    super(io, io.signal ?? new AbortController().signal);
     this.env = io.env ?? process.env;
     this.cwd = io.cwd ?? process.cwd();
-    this.signal = io.signal ?? new AbortController().signal;
+    // SOCOTRA_TOKEN is blanked out from the start: an error may quote it before it is read.
     this.keepSecret((this.env.SOCOTRA_TOKEN ?? "").trim());
   }
 
-  private keepSecret(token: string): void {
-    // A toy token of a few characters, as a local mock accepts, would blank out ordinary words: left alone.
-    if (token.length >= MIN_REDACTED && !this.secrets.includes(token)) this.secrets.push(token);
-  }
-
-  get stdout(): OutputStream {
-    return this.io.stdout ?? process.stdout;
-  }
-  get stderr(): OutputStream {
-    return this.io.stderr ?? process.stderr;
-  }
   get stdin(): InputStream {
     return this.io.stdin ?? process.stdin;
-  }
-
-  /**
-   * The token never leaves through the CLI's human output, whatever a message carries: its exact
-   * value, and its JSON-escaped form (`"` and `\` in a token). Only the exact value: a run of its
-   * first characters may be part of another token in the platform's data, which is not ours to blank.
-   * Messages that could quote a mistyped token (an unknown command or option) never quote it whole.
-   */
-  redact(text: string): string {
-    for (const secret of this.secrets) {
-      const escaped = JSON.stringify(secret).slice(1, -1);
-      text = blankSecret(text, secret);
-      if (escaped !== secret) text = blankSecret(text, escaped);
-    }
-    return text;
-  }
-
-  /**
-   * Writes to stdout, waiting when a pipe is full so that a long listing stays in bounded memory.
-   * Control characters from anywhere (names, ids, file keys) are escaped; in JSON output the escape
-   * is the same JSON value.
-   */
-  out(text: string): Promise<void> {
-    return this.write(terminalSafe(this.redact(text)));
-  }
-
-  /**
-   * Machine output (--json, --jsonl): the value as JSON, never altered (no redaction: it is the
-   * platform's data as sent, which may hold other tokens). Control characters are escaped as the
-   * same JSON values.
-   */
-  json(value: unknown, indent?: number): Promise<void> {
-    return this.write(terminalSafe(`${JSON.stringify(value, null, indent)}\n`));
-  }
-
-  private async write(text: string): Promise<void> {
-    const stream = this.stdout;
-    if (stream.write(text) === false && stream.once) {
-      // A reader that stopped reading (a paused pager) must not outlast Ctrl-C.
-      const signal = this.signal;
-      await new Promise<void>((done) => {
-        const finish = () => {
-          signal.removeEventListener("abort", finish);
-          done();
-        };
-        signal.addEventListener("abort", finish, { once: true });
-        stream.once!("drain", finish);
-        if (signal.aborted) finish();
-      });
-      if (signal.aborted) throw new CliError("interrupted", 130);
-    }
-  }
-
-  err(text: string): void {
-    this.stderr.write(terminalSafe(this.redact(text)));
   }
 
   /**
@@ -208,12 +133,6 @@ export class Context {
     return { client, baseUrl };
   }
 }
-
-/** Tokens shorter than this are not blanked out: a toy token would blank ordinary words. */
-const MIN_REDACTED = 8;
-
-/** `text` with every occurrence of exactly `secret` shown as `[token]`. */
-const blankSecret = (text: string, secret: string) => text.split(secret).join("[token]");
 
 /** A question on a terminal waits this long for its answer. */
 const CONFIRM_WAIT_MS = 5 * 60_000;

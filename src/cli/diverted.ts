@@ -8,24 +8,16 @@ import { WebhooksApiError, WebhooksPaginationError } from "../errors.js";
 import { iterateDivertedEvents } from "../pagination.js";
 import type { WebhooksClient } from "../client.js";
 import type { ContractDeviation } from "../client/deviations.js";
-import { runBulk } from "./bulk.js";
-import { CliError, type ConnectionOptions, type Context, describeError, describeStatus, printable, usageError } from "./context.js";
+import { executeBulk, type BulkRun } from "./bulk-act.js";
+import { planBulk, type DivertedEvent } from "./bulk-plan.js";
+import { CliError, type ConnectionOptions, type Context, describeStatus, printable, usageError } from "./context.js";
 import { DEFAULT_LEDGER, Ledger } from "./ledger.js";
-import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, table, withConnection } from "./options.js";
-import { createProgress } from "./progress.js";
+import { checkPathArgument, collect, example, pathParameterProblem, positiveInteger, rate, withConnection } from "./options.js";
+import { EXIT, exitStatusHelp } from "./output.js";
 import { quotedArgument } from "./text.js";
 import { monotonicNow } from "../clock.js";
-import { classifyAnswer } from "./outcomes.js";
-import { report, type Result, UNKNOWN_SKIPPED } from "./report.js";
-import { eventTime, parseSelection, selects, type Selection, type SelectionOptions } from "./selection.js";
-
-type DivertedEvent = Pick<WebhookDivertedEventResponse, "transactionId" | "eventType" | "timestamp" | "eventId">;
-
-interface Transaction {
-  transactionId: string;
-  events: DivertedEvent[];
-  selected: DivertedEvent[];
-}
+import { report } from "./report.js";
+import { eventTime, parseSelection, selects, type SelectionOptions } from "./selection.js";
 
 const SHARED_TRANSACTIONS = `A transaction id can name several diverted events (one platform request can raise several).
 Resend and delete take a transaction id, so one request acts on the whole transaction; which of
@@ -89,17 +81,6 @@ async function* listEvents(client: WebhooksClient, name: string, deviations: Con
   }
 }
 
-function group(events: readonly DivertedEvent[], selection: Selection): Transaction[] {
-  const byId = new Map<string, Transaction>();
-  for (const event of events) {
-    let transaction = byId.get(event.transactionId);
-    if (transaction === undefined) byId.set(event.transactionId, (transaction = { transactionId: event.transactionId, events: [], selected: [] }));
-    transaction.events.push(event);
-    if (selects(selection, event)) transaction.selected.push(event);
-  }
-  return [...byId.values()].filter((transaction) => transaction.selected.length > 0);
-}
-
 const isoTime = (event: Pick<DivertedEvent, "timestamp">) => {
   const time = eventTime(event);
   return time === undefined ? String(event.timestamp) : new Date(time).toISOString();
@@ -144,7 +125,7 @@ function listCommand(ctx: Context): Command {
 }
 
 /** What a bulk run exits with: an unknown outcome is not "all done" either. */
-const EXIT_STATUS_HELP = "Exit status: 0 all done, 1 some failed or unknown (listed), 2 bad usage or input, 130 interrupted.\n";
+const EXIT_STATUS_HELP = exitStatusHelp({ done: "all done", failed: "some failed or unknown (listed)" });
 
 interface BulkCommandOptions extends ConnectionOptions, SelectionOptions {
   dryRun?: boolean;
@@ -214,147 +195,46 @@ ${EXIT_STATUS_HELP}`,
     const { client, baseUrl } = await ctx.client(options);
 
     const { events, unreadable } = await snapshot(ctx, client, name, op.operationId);
-    const transactions = group(events, selection);
-    const listed = new Set(transactions.map((transaction) => transaction.transactionId));
-    const missing = [...selection.transactionIds].filter((id) => !listed.has(id));
-    const partial = transactions.filter((transaction) => transaction.selected.length < transaction.events.length);
-    if (!guarded && partial.length > 0 && !options.wholeTransactions && !options.dryRun) {
-      throw usageError(
-        `${partial.length} selected transaction(s) also hold diverted events the selection left out (${partial
-          .slice(0, 5)
-          .map((transaction) => printable(transaction.transactionId))
-          .join(", ")}${partial.length > 5 ? ", ..." : ""}); the platform deletes by transaction id, and which events it removes is not documented. ` +
-          "Widen the selection, or pass --whole-transactions to delete them anyway",
-      );
-    }
-
-    const results = new Map<string, Result>();
-    const toAct: Transaction[] = [];
     // A dry run reads the ledger without locking it; a real run holds it to the end.
     const ledger = guarded && !options.dryRun ? await Ledger.open(ledgerPath, ledgerShown) : undefined;
     const ledgerView = guarded && options.dryRun ? await Ledger.peek(ledgerPath, ledgerShown) : ledger;
     if (ledger?.tornLine) ctx.err(`note: the last line of ${ledgerShown} was cut short by a crash and was dropped (its request had not been sent)\n`);
     try {
-      const recorded = (id: string) => ledgerView?.state(baseUrl, name, id);
-      for (const transaction of transactions) {
-        const base = {
-          transactionId: transaction.transactionId,
-          eventTypes: [...new Set(transaction.selected.map((event) => String(event.eventType)))],
-          events: transaction.events.length,
-          partial: transaction.selected.length < transaction.events.length,
-        };
-        const state = recorded(transaction.transactionId);
-        const uncertain = state === "sending" || state === "unknown";
-        if (guarded && !options.force && (state === "resent" || (uncertain && !options.retryUnknown))) {
-          const reason = state === "resent" ? "already resent (ledger)" : UNKNOWN_SKIPPED;
-          results.set(transaction.transactionId, { ...base, outcome: "skipped", reason });
-        } else {
-          results.set(transaction.transactionId, { ...base, outcome: options.dryRun ? (action === "resend" ? "would-resend" : "would-delete") : "not-attempted" });
-          if (!options.dryRun) toAct.push(transaction);
-        }
-      }
-      for (const id of missing) {
-        const state = recorded(id);
-        results.set(id, {
-          transactionId: id,
-          eventTypes: [],
-          events: 0,
-          partial: false,
-          ...(state === "resent" && !options.force
-            ? { outcome: "skipped", reason: "already resent (ledger)" }
-            : guarded
-              ? { outcome: "failed", reason: `not in the diverted list of ${name}` }
-              : { outcome: "skipped", reason: `not in the diverted list of ${name} (already gone)` }),
-        });
+      const policy = { action, guarded, dryRun: options.dryRun === true, force: options.force === true, retryUnknown: options.retryUnknown === true };
+      const { results, toAct, partial } = planBulk(events, selection, name, (id) => ledgerView?.state(baseUrl, name, id), policy);
+      if (!guarded && partial.length > 0 && !options.wholeTransactions && !options.dryRun) {
+        throw usageError(
+          `${partial.length} selected transaction(s) also hold diverted events the selection left out (${partial
+            .slice(0, 5)
+            .map((transaction) => printable(transaction.transactionId))
+            .join(", ")}${partial.length > 5 ? ", ..." : ""}); the platform deletes by transaction id, and which events it removes is not documented. ` +
+            "Widen the selection, or pass --whole-transactions to delete them anyway",
+        );
       }
       if (partial.length > 0 && guarded) {
         ctx.err(`note: ${partial.length} selected transaction(s) also hold diverted events the selection left out; resend acts on the transaction id, so the platform may resend those too\n`);
       }
       if (unreadable > 0) ctx.err(`note: ${unreadable} diverted event(s) have no transaction id that a URL can carry, and cannot be acted on\n`);
 
-      let interrupted = false;
-      // Ctrl-C, or a reason that makes every further request pointless (a refused token, a ledger that cannot be written).
-      const stop = new AbortController();
-      let stopReason: string | undefined;
-      const onInterrupt = () => stop.abort();
-      ctx.signal.addEventListener("abort", onInterrupt, { once: true });
-      if (ctx.signal.aborted) stop.abort();
       const started = monotonicNow();
+      let run: BulkRun = { interrupted: false, stopReason: undefined };
       if (toAct.length > 0) {
         if (!guarded) await ctx.confirm(`Delete the diverted events of ${toAct.length} transaction(s) of ${printable(name)}?`, options.yes);
         ctx.err(
           `${action === "resend" ? "Resending" : "Deleting"} ${toAct.length} transaction(s) of ${printable(name)}: concurrency ${options.concurrency}, ${options.rate === undefined ? "no rate limit" : `at most ${options.rate}/s`}${ledger ? `, ledger ${ledgerShown}` : ""}\n`,
         );
-        const progress = await createProgress(ctx.stderr, action === "resend" ? "resend" : "delete", toAct.length);
-        await runBulk({
-          items: toAct,
-          concurrency: options.concurrency,
-          ratePerSecond: options.rate,
-          signal: stop.signal,
-          act: async (transaction) => {
-            const result = results.get(transaction.transactionId)!;
-            Object.assign(result, await act(client, action, name, transaction.transactionId, ledger, baseUrl));
-            const refused = result.status === 401 || result.status === 403;
-            if ((refused || result.reason?.startsWith("not sent: the ledger")) && stopReason === undefined) {
-              stopReason = refused ? `stopped: ${describeStatus(result.status!, action)}` : `stopped: ${result.reason}`;
-              stop.abort();
-            }
-            progress.tick(result.outcome === "failed" || result.outcome === "unknown");
-          },
-        });
-        progress.stop();
-        interrupted = ctx.signal.aborted && stopReason === undefined && toAct.some((transaction) => results.get(transaction.transactionId)!.outcome === "not-attempted");
+        run = await executeBulk(ctx, { client, action, name, baseUrl, ledger, toAct, results, concurrency: options.concurrency, rate: options.rate });
       }
-      ctx.signal.removeEventListener("abort", onInterrupt);
+      const { interrupted, stopReason } = run;
       if (stopReason !== undefined) ctx.err(`${stopReason}\n`);
       await report(ctx, { action, name, dryRun: options.dryRun === true, interrupted, stopped: stopReason !== undefined, results: [...results.values()], seconds: (monotonicNow() - started) / 1000, json: options.json === true });
       const failed = stopReason !== undefined || [...results.values()].some((result) => result.outcome === "failed" || result.outcome === "unknown");
-      if (interrupted) throw new CliError("", 130);
-      if (failed) throw new CliError("", 1);
+      if (interrupted) throw new CliError("", EXIT.interrupted);
+      if (failed) throw new CliError("", EXIT.failed);
     } finally {
       await ledger?.close();
     }
   });
-}
-
-async function act(
-  client: WebhooksClient,
-  action: "resend" | "delete",
-  name: string,
-  transactionId: string,
-  ledger: Ledger | undefined,
-  baseUrl: string,
-): Promise<Pick<Result, "outcome" | "status" | "reason">> {
-  const entry = { baseUrl, webhook: name, transactionId };
-  try {
-    await ledger?.record({ ...entry, state: "sending" });
-  } catch (error) {
-    return { outcome: "failed", reason: `not sent: the ledger could not be written (${(error as NodeJS.ErrnoException).code ?? "error"})` };
-  }
-  let outcome: Pick<Result, "outcome" | "status" | "reason">;
-  const done = action === "resend" ? "resent" : "deleted";
-  try {
-    // The status decides (the spec gives no body): a body is never read, so an odd or broken one
-    // cannot turn a 2xx, which proves the platform acted, into an unknown outcome.
-    const params = { params: { path: { name, transactionId } }, parseAs: "stream" as const };
-    const { response } = action === "resend" ? await client.POST("/webhooks/{name}/diverted/{transactionId}/resend", params) : await client.DELETE("/webhooks/{name}/diverted/{transactionId}", params);
-    await response.body?.cancel().catch(() => undefined);
-    const rule = classifyAnswer({ status: response.status });
-    if (response.status === 404 && action === "delete") outcome = { outcome: "deleted", status: 404, reason: "already gone" };
-    else if (rule.outcome === "done") outcome = { outcome: done, status: response.status };
-    else {
-      const said = response.status === 404 ? "no longer diverted (404)" : describeStatus(response.status, action);
-      outcome = { outcome: rule.outcome, status: response.status, reason: rule.outcome === "unknown" ? `${said}: ${rule.why}` : said };
-    }
-  } catch (error) {
-    const rule = classifyAnswer({ error });
-    outcome = { outcome: rule.outcome === "done" ? "unknown" : rule.outcome, reason: `${describeError(error)}${rule.outcome === "unknown" ? `: ${rule.why}` : ""}` };
-  }
-  const state = outcome.outcome === "resent" ? "resent" : outcome.outcome === "unknown" ? "unknown" : "failed";
-  await ledger?.record({ ...entry, state, ...(outcome.status !== undefined && { status: outcome.status }) }).catch(() => {
-    outcome.reason = `${outcome.reason ?? ""} (the ledger could not record the outcome: the next run treats it as unknown)`.trim();
-  });
-  return outcome;
 }
 
 export function divertedCommands(ctx: Context): Command {

@@ -1,6 +1,7 @@
 // The summary of a bulk run (resend, delete): counts, then what failed, what has an unknown
 // outcome and what to check before resending it, as text or one JSON document.
-import { type Context, printable } from "./context.js";
+import type { Output } from "./output.js";
+import { printable } from "./text.js";
 import { table } from "./options.js";
 
 export type Outcome = "resent" | "deleted" | "failed" | "unknown" | "skipped" | "not-attempted" | "would-resend" | "would-delete";
@@ -34,7 +35,8 @@ export interface Report {
 
 const SHOWN_FAILURES = 50;
 
-export async function report(ctx: Context, { action, name, dryRun, interrupted, stopped, results, seconds, json }: Report): Promise<void> {
+/** Writes the summary through `ctx` (a command's Context, or any Output). */
+export async function report(ctx: Output, { action, name, dryRun, interrupted, stopped, results, seconds, json }: Report): Promise<void> {
   const count = (outcome: Outcome) => results.filter((result) => result.outcome === outcome).length;
   const done = count(action === "resend" ? "resent" : "deleted");
   const summary = {

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { CliError, type CliIO, Context, describeError, usageError } from "./context.js";
 import { TOOLS } from "./tools.js";
+import { EXIT, exitStatusHelp } from "./output.js";
 import { divertedCommands } from "./diverted.js";
 import { example } from "./options.js";
 import { planCommands } from "./plan.js";
@@ -49,7 +50,7 @@ function program(ctx: Context): Command {
     "$ socotra-webhooks list",
     "$ socotra-webhooks diverted resend policy-events --all --dry-run",
   );
-  root.addHelpText("after", "\nExit status: 0 done, 1 something failed (listed), 2 bad usage or input, 130 interrupted.\n");
+  root.addHelpText("after", `\n${exitStatusHelp()}`);
   for (const command of [...webhookCommands(ctx), ...planCommands(ctx), divertedCommands(ctx)]) root.addCommand(command);
   // The tools run as a process of their own (the bin starts them before this tree); listed here for --help.
   for (const [name, summary] of Object.entries(TOOLS)) {
@@ -92,14 +93,14 @@ export async function run(argv: readonly string[], io: CliIO = {}): Promise<numb
   const refusal = refusedToken(argv);
   if (refusal !== undefined) {
     ctx.err(refusal);
-    return 2;
+    return EXIT.usage;
   }
   try {
     await program(ctx).parseAsync([...argv], { from: "user" });
-    return 0;
+    return EXIT.done;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.done : EXIT.usage;
     }
     if (error instanceof CliError) {
       if (error.message !== "") ctx.err(`error: ${error.message}\n`);
@@ -107,9 +108,9 @@ export async function run(argv: readonly string[], io: CliIO = {}): Promise<numb
     }
     if (ctx.signal.aborted) {
       ctx.err("interrupted\n");
-      return 130;
+      return EXIT.interrupted;
     }
     ctx.err(`error: ${describeError(error)}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }

@@ -38,7 +38,7 @@ const toResult = (answer: ReceiverAnswer): LambdaHttpResult => ({ statusCode: an
  * export const handler = createLambdaHandler(receiver);
  */
 export function createLambdaHandler(receiver: WebhookReceiver): (event: LambdaHttpEvent) => Promise<LambdaHttpResult> {
-  const core = coreOf(receiver);
+  const core = coreOf(receiver, "createLambdaHandler");
   return async (event) => {
     try {
       const method = event?.requestContext?.http?.method ?? event?.httpMethod;

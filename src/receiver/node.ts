@@ -137,7 +137,7 @@ class NodeDelivery extends BodyDeadline {
  * app.post("/socotra/events", createNodeHandler(receiver));
  */
 export function createNodeHandler(receiver: WebhookReceiver): (req: NodeRequestLike, res: NodeResponseLike) => void {
-  const core = coreOf(receiver);
+  const core = coreOf(receiver, "createNodeHandler");
   const { deadlines } = core;
   return function socotraWebhookHandler(req, res) {
     try {

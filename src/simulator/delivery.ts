@@ -13,6 +13,7 @@ import type { BoundedLog } from "./log.js";
 import type { QueuedItem, SimulatorStore, StoredWebhook } from "./store.js";
 import type { DeliveryAttempt, EmitResult, Integration, LoggedEvent, Outcome } from "./types.js";
 import { outbound, type AlertName } from "../rules/alerts.js";
+import { sleep } from "../rules/wait.js";
 
 type Via = DeliveryAttempt["via"];
 type OutcomeRecord = QueuedItem["record"];
@@ -140,7 +141,7 @@ export function createDeliveries({ store, assumptions, post, journal, eventLog, 
       if (decision.action === "retry") {
         record({ ...base, ...result, attempt });
         if (decision.alert) await failureAlert(stored, payload, integration, result, via);
-        if (assumptions.retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, assumptions.retryDelayMs));
+        if (assumptions.retryDelayMs > 0) await sleep(assumptions.retryDelayMs);
         continue;
       }
       if (decision.action !== "fail") {

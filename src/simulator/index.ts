@@ -22,6 +22,7 @@ export {
   type SimulatorState,
 } from "./simulator.js";
 export { startSimulator, type RunningSimulator, type StartSimulatorOptions } from "./server.js";
+export { SimulatorServerError } from "../errors.js";
 export {
   ASSUMPTIONS,
   AssumptionError,

@@ -2,7 +2,7 @@
 // in another process (curl, the typed client, a language other than JavaScript).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { WebhooksOptionError } from "../errors.js";
+import { SimulatorServerError, WebhooksOptionError } from "../errors.js";
 import { readAtMost } from "../rules/body.js";
 import { createSimulator, type Simulator, type SimulatorOptions, type SimulatorRequest } from "./simulator.js";
 import { foreignRequest, isLoopback } from "./console/host.js";
@@ -75,7 +75,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`startSimulator: port ${port} on ${host} is already in use`) : error),
+      reject(error.code === "EADDRINUSE" ? new SimulatorServerError(port, host) : error),
     );
     server.listen(port, host, () => resolve());
   });

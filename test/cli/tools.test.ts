@@ -28,6 +28,14 @@ describe("socotra-webhooks tools", () => {
     expect(stdout).toMatch(new RegExp(`^Usage: socotra-webhooks ${tool} `));
   });
 
+  it.each([
+    ["send", "Exit status: 0 every delivery answered 2xx, 1 a delivery did not (listed), 2 bad usage or input."],
+    ["verify", "Exit status: 0 every call kept the contract, 1 a call broke it,"],
+  ])("%s --help states its exit statuses in the one format the commands use", async (tool, line) => {
+    const { stdout } = await run(dist("socotra-webhooks"), [tool, "--help"]);
+    expect(stdout).toContain(line);
+  });
+
   it.each(["mock", "sim", "send", "verify"])("the old bin socotra-webhooks-%s still works, saying once on stderr what to type instead", async (tool) => {
     const { code, stdout, stderr } = await run(dist(tool), ["--help"]);
     expect(code).toBe(0);

@@ -2,20 +2,23 @@
 // checked at creation, the bounded dedupe store, and the list of accepted deviations.
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { OUTBOUND_WEBHOOKS, SCHEMA_FIELDS } from "../../generated/operations.js";
-import { createWebhookReceiver, memoryDedupeStore, WEBHOOK_EVENT_TYPES, type ReceivedFailureMessage, type WebhookPattern, type WebhookPayload } from "../../src/index.js";
+import { createLambdaHandler, createNodeHandler, createWebhookReceiver, memoryDedupeStore, WEBHOOK_EVENT_TYPES, WebhooksContractError, WebhooksOptionError, type ReceivedFailureMessage, type WebhookPattern, type WebhookPayload, type WebhookReceiver } from "../../src/index.js";
 import { KNOWN_DEVIATIONS } from "../../src/receiver/deviations.js";
 
 describe("on(pattern)", () => {
   const receiver = createWebhookReceiver();
 
   it("refuses an unknown event type at once, suggesting the closest known one", () => {
-    expect(() => receiver.on("policy.issued" as WebhookPattern, () => undefined)).toThrow(TypeError);
+    expect(() => receiver.on("policy.issued" as WebhookPattern, () => undefined)).toThrow(WebhooksOptionError);
     expect(() => receiver.on("policy.issued" as WebhookPattern, () => undefined)).toThrow('on: "policy.issued" is not a known event type or wildcard; did you mean "policy.issue"?');
+    expect(() => receiver.on("policy.issued" as WebhookPattern, () => undefined)).toThrow(expect.objectContaining({ caller: "on", option: "pattern", rule: "unknown" }));
     expect(() => receiver.on("Claim.Create" as WebhookPattern, () => undefined)).toThrow(/did you mean "claim\.create"\?/);
     expect(() => receiver.on("polcy.*" as WebhookPattern, () => undefined)).toThrow(/did you mean "policy\.\*"\?/);
-    for (const name of ["constructor", "__proto__", "toString", ""]) expect(() => receiver.on(name as WebhookPattern, () => undefined)).toThrow(TypeError);
+    for (const name of ["constructor", "__proto__", "toString", ""]) expect(() => receiver.on(name as WebhookPattern, () => undefined)).toThrow(WebhooksOptionError);
     expect(() => receiver.on(42 as unknown as WebhookPattern, () => undefined)).toThrow(/must be a string/);
+    expect(() => receiver.on(42 as unknown as WebhookPattern, () => undefined)).toThrow(expect.objectContaining({ option: "pattern", rule: "type" }));
     expect(() => receiver.on("policy.issue", "not a function" as never)).toThrow(/must be a function/);
+    expect(() => receiver.on("policy.issue", "not a function" as never)).toThrow(expect.objectContaining({ caller: 'on("policy.issue")', option: "handler", rule: "type" }));
   });
 
   it("accepts every event type and every wildcard depth the event types use", () => {
@@ -32,7 +35,7 @@ describe("on(pattern)", () => {
     expectTypeOf<"spaceship.*">().not.toMatchTypeOf<WebhookPattern>();
     expectTypeOf<"policy.issue.*">().not.toMatchTypeOf<WebhookPattern>();
     // @ts-expect-error not an event type
-    expect(() => createWebhookReceiver().on("policy.issued", () => undefined)).toThrow(TypeError);
+    expect(() => createWebhookReceiver().on("policy.issued", () => undefined)).toThrow(WebhooksOptionError);
     createWebhookReceiver()
       .on("policy.quote.*", (event) => expectTypeOf(event).toEqualTypeOf<WebhookPayload>())
       .onFailureAlert((alert) => expectTypeOf(alert.webhookName).toEqualTypeOf<ReceivedFailureMessage["webhookName"]>());
@@ -48,8 +51,31 @@ describe("createWebhookReceiver options", () => {
     [{ dedupeLeaseMs: 0 }, /`dedupeLeaseMs` must be a positive integer/],
     [{ handlerTimeoutMs: 5000, dedupeLeaseMs: 5000 }, /`dedupeLeaseMs` must exceed `handlerTimeoutMs`/],
     [{ onError: "log" }, /`onError` must be a function/],
+    [{ onDeviation: 1 }, /`onDeviation` must be a function/],
   ])("refuses %j", (options, message) => {
     expect(() => createWebhookReceiver(options as never)).toThrow(message);
+    expect(() => createWebhookReceiver(options as never)).toThrow(WebhooksOptionError);
+  });
+
+  it("refuses a bad option or argument with a WebhooksOptionError naming the function, the option and the rule", () => {
+    const refusal = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        expect(error).toBeInstanceOf(WebhooksContractError);
+        const { caller, option, rule } = error as WebhooksOptionError;
+        return { caller, option, rule };
+      }
+      throw new Error("expected a refusal");
+    };
+    expect(refusal(() => createWebhookReceiver({ onError: "log" as never }))).toEqual({ caller: "createWebhookReceiver", option: "onError", rule: "type" });
+    expect(refusal(() => createWebhookReceiver({ onDeviation: {} as never }))).toEqual({ caller: "createWebhookReceiver", option: "onDeviation", rule: "type" });
+    expect(refusal(() => createWebhookReceiver().onFailureAlert(null as never))).toEqual({ caller: "onFailureAlert", option: "handler", rule: "type" });
+    expect(refusal(() => createWebhookReceiver().onSuspendedAlert("x" as never))).toEqual({ caller: "onSuspendedAlert", option: "handler", rule: "type" });
+    const lookalike = { on() {}, handle() {}, receive() {} } as unknown as WebhookReceiver;
+    expect(refusal(() => createNodeHandler(lookalike))).toEqual({ caller: "createNodeHandler", option: "receiver", rule: "type" });
+    expect(refusal(() => createLambdaHandler(lookalike))).toEqual({ caller: "createLambdaHandler", option: "receiver", rule: "type" });
+    expect(() => createNodeHandler(lookalike)).toThrow("createNodeHandler: `receiver` must be a receiver made by createWebhookReceiver()");
   });
 });
 

@@ -3,7 +3,8 @@
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { startSimulator } from "../../src/simulator/index.js";
+import { SimulatorServerError, startSimulator } from "../../src/simulator/index.js";
+import { WebhooksContractError } from "../../src/errors.js";
 import { ensureDist } from "../support/dist.js";
 
 // The bins and modules this file runs are the built ones.
@@ -62,6 +63,10 @@ describe("socotra-webhooks sim", () => {
     try {
       const port = Number(new URL(first.url).port);
       await expect(startSimulator({ port })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+      const error = await startSimulator({ port }).catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(SimulatorServerError);
+      expect(error).toBeInstanceOf(WebhooksContractError);
+      expect(error).toMatchObject({ port, host: "127.0.0.1" });
     } finally {
       await first.stop();
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // socotra-webhooks mock: the package's Prism mock from the command line.
-import { fail, parseCommandLine, stopWithParent } from "../cli.js";
+import { parseCommandLine, stopWithParent } from "../cli.js";
+import { complain, fail, say } from "../../cli/output.js";
 import { MockServerError, startMockServer } from "../../testing.js";
 import { parsePort, PORT_FLAG_RULE } from "../../rules/limits.js";
 
@@ -25,11 +26,11 @@ const port = parsePort(values.port) ?? fail(usage, `--port ${PORT_FLAG_RULE}`);
 try {
   // Prism takes seconds of CPU to start, over 30 s (the library's default) on a busy two-core machine.
   const mock = await startMockServer({ port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: !values["no-errors"], startTimeoutMs: 90_000 });
-  console.log(`Mock of the Webhooks API: ${mock.url}`);
-  console.log(`Try: curl -H "Authorization: any-token" ${mock.url}/webhooks`);
-  console.log("Ctrl-C stops it.");
+  say(`Mock of the Webhooks API: ${mock.url}`);
+  say(`Try: curl -H "Authorization: any-token" ${mock.url}/webhooks`);
+  say("Ctrl-C stops it.");
   stopWithParent(mock.stop);
 } catch (error) {
-  console.error(error instanceof MockServerError ? error.message : error);
+  complain(error instanceof MockServerError ? error.message : String((error as Error)?.stack ?? error));
   process.exit(1);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // socotra-webhooks send: POSTs contract-valid sample deliveries to a receiver under development.
-import { fail, parseCommandLine } from "../cli.js";
+import { parseCommandLine } from "../cli.js";
+import { exitStatusHelp, fail, say } from "../../cli/output.js";
 import { WEBHOOK_EVENT_TYPES } from "../../../generated/event-types.js";
 import { ContractValidationError, WebhooksOptionError } from "../../errors.js";
 import { headerProblem, selectEventTypes, sendSampleEvents, type AlertKind, type SentDelivery } from "../../sender.js";
@@ -21,7 +22,9 @@ Redirects are not followed: a 3xx is the delivery's answer. Header values are ne
   --alert KIND         send the failure or suspension alert body instead ("failure" or "suspended")
   --data JSON          the event's data (or a failure alert's eventData), as a JSON object
   --override P=V       set the field at dotted path P to V (JSON, or else a string), e.g.
-                       --override data.policyLocator=100000042 --override username=ops (repeatable)`;
+                       --override data.policyLocator=100000042 --override username=ops (repeatable)
+
+${exitStatusHelp({ done: "every delivery answered 2xx", failed: "a delivery did not (listed)", interruptible: false }).trimEnd()}`;
 
 const values = parseCommandLine(usage, {
   url: { type: "string" },
@@ -90,7 +93,7 @@ let shownFailures = 0;
 // An alert is named as the alert it is, with the event type it was built from.
 const what = (type: string) => (values.alert === undefined ? type : `${alertWords(ALERT_KINDS[values.alert as AlertKind])} (about ${type})`);
 const line = (d: SentDelivery) => `${d.status !== null && d.status < 300 && d.status >= 200 ? "✓" : "✗"} ${what(d.type)} → ${d.status ?? d.error} (${d.ms.toFixed(1)} ms)`;
-if (total > SHOWN) console.log(`Sending ${total} deliveries: ${count} of each of ${types.length} type(s).`);
+if (total > SHOWN) say(`Sending ${total} deliveries: ${count} of each of ${types.length} type(s).`);
 try {
   let done = 0;
   const report = await sendSampleEvents({
@@ -107,14 +110,14 @@ try {
       done += 1;
       const failed = delivery.status === null || delivery.status < 200 || delivery.status > 299;
       // Every delivery of a short run; of a long one, the first failures only.
-      if (total <= SHOWN) console.log(line(delivery));
-      else if (failed && shownFailures++ < SHOWN) console.log(line(delivery));
-      if (total > SHOWN && done % 10_000 === 0) console.log(`… ${done} of ${total} sent`);
+      if (total <= SHOWN) say(line(delivery));
+      else if (failed && shownFailures++ < SHOWN) say(line(delivery));
+      if (total > SHOWN && done % 10_000 === 0) say(`… ${done} of ${total} sent`);
     },
   });
   const summary = `${report.sent} sent, ${report.failures} failed`;
   const latency = report.latencyMs && `; latency p50 ${report.latencyMs.p50.toFixed(1)} ms, p90 ${report.latencyMs.p90.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms, max ${report.latencyMs.max.toFixed(1)} ms`;
-  console.log(`\n${summary}${latency ?? ""}`);
+  say(`\n${summary}${latency ?? ""}`);
   process.exitCode = report.failures > 0 ? 1 : 0;
 } catch (error) {
   if (error instanceof ContractValidationError) fail(usage, `the shaped payload breaks the contract: ${error.message}`);

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // socotra-webhooks sim: the webhook lifecycle simulator on a port, with its assumptions printed.
-import { fail, parseCommandLine, stopWithParent } from "../cli.js";
+import { parseCommandLine, stopWithParent } from "../cli.js";
+import { complain, fail, say } from "../../cli/output.js";
 import { AssumptionError, assumptionsText, parseAssumption, startSimulator, type AssumptionOverrides } from "../../simulator/index.js";
 import { ContractValidationError, WebhooksOptionError } from "../../errors.js";
-import { terminalSafe } from "../../cli/text.js";
 import { parsePort, PORT_FLAG_RULE } from "../../rules/limits.js";
 
 const usage = `Usage: socotra-webhooks sim [--port 4020] [--host 127.0.0.1] [--integration NAME=URL ...] [--assume KEY=VALUE ...] [--token T ...]
@@ -55,7 +55,7 @@ try {
     integrations,
     assume: assume as AssumptionOverrides,
     ...(tokens && { tokens }),
-    onContractViolation: (violation) => console.error(`simulator bug: a ${violation.schema} it produced breaks the contract (${violation.where}): ${violation.issues.map((i) => `${i.path || "(root)"} ${i.message}`).join("; ")}`),
+    onContractViolation: (violation) => complain(`simulator bug: a ${violation.schema} it produced breaks the contract (${violation.where}): ${violation.issues.map((i) => `${i.path || "(root)"} ${i.message}`).join("; ")}`),
   });
   // Never echo a configured token: the curl lines name the variable to hold it.
   const token = tokens === undefined ? "any-token" : "$SOCOTRA_TOKEN";
@@ -65,7 +65,7 @@ try {
   const integrationName = given ?? "my-service";
   const register = given === undefined ? [`  curl -X PUT ${headers} -d '{"url":"http://127.0.0.1:3000/events"}' ${running.url}/_simulator/integrations/my-service`] : [];
   const webhook = JSON.stringify({ name: "policy-events", integrationName, events: ["policy.issue"], failureHandling: { mode: "divert", actOnStatusCodes: ["500"] } });
-  console.log(`Webhooks simulator  ${running.url}
+  say(`Webhooks simulator  ${running.url}
 Console             ${running.consoleUrl}   (open it in a browser)
 
 Assumptions (none is documented by the platform; override with --assume KEY=VALUE):
@@ -74,7 +74,7 @@ ${assumptionsText(running.simulator.assumptions)}
 Try:
 ${[
   ...register,
-  `  curl -X PUT ${headers} -d '${terminalSafe(shellQuoted(webhook))}' ${running.url}/webhooks`,
+  `  curl -X PUT ${headers} -d '${shellQuoted(webhook)}' ${running.url}/webhooks`,
   `  curl -X POST ${headers} -d '{"type":"policy.issue","data":{"policyLocator":"100000001"}}' ${running.url}/_simulator/events`,
 ].join("\n")}
 
@@ -82,7 +82,7 @@ Ctrl-C stops it.`);
   stopWithParent(running.stop);
 } catch (error) {
   if (error instanceof ContractValidationError || error instanceof WebhooksOptionError) fail(usage, error.message);
-  // A listen error quotes --host as given: shown escaped.
-  console.error(`socotra-webhooks sim: ${terminalSafe((error as Error).message)}`);
+  // A listen error quotes --host as given: complain shows it escaped.
+  complain(`socotra-webhooks sim: ${(error as Error).message}`);
   process.exitCode = 1;
 }

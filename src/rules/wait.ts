@@ -1,0 +1,41 @@
+// The one home of waiting and of worker pools: a bounded sleep that a signal can end (resolving, as
+// a bulk run's rate pause does, or rejecting with the signal's reason, as the client's backoff
+// does), and lanes that take work until none is left or one fails.
+
+/**
+ * Resolves after `ms`. When `signal` aborts first: `onAbort: "resolve"` resolves at once,
+ * `"reject"` (the default) rejects with the signal's reason. No timer outlives the wait.
+ */
+export function sleep(ms: number, signal?: AbortSignal, onAbort: "resolve" | "reject" = "reject"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const end = () => (onAbort === "resolve" ? resolve() : reject(signal!.reason));
+    if (signal?.aborted) return end();
+    const aborted = () => {
+      clearTimeout(timer);
+      end();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", aborted);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", aborted, { once: true });
+  });
+}
+
+/**
+ * Runs `lanes` workers at once, each calling `step` again until it answers false. The first throw
+ * stops every lane from taking more work, and rejects once the steps in flight have settled.
+ */
+export async function runLanes(lanes: number, step: () => Promise<boolean>): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      try {
+        while (failure === undefined && (await step()));
+      } catch (error) {
+        failure ??= { error };
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure.error;
+}
