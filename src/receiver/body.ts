@@ -1,31 +1,6 @@
 // Reading a streamed body whole, within the byte limit and the body timeout.
-import { concat } from "../bytes.js";
+import { Chunks } from "../rules/body.js";
 import { BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, type ReceiverAnswer } from "./answers.js";
-
-// Chunks kept as they come, except that every run of this many is merged into one: a peer that
-// sends a body in 1-byte chunks would otherwise cost ~100 bytes of bookkeeping per byte.
-const MERGE_RUN = 256;
-
-/** The chunks of one body, with its size; memory stays close to the body's own size. */
-export class Chunks {
-  size = 0;
-  private readonly parts: Uint8Array[] = [];
-  private merged = 0;
-
-  push(chunk: Uint8Array): void {
-    this.size += chunk.byteLength;
-    this.parts.push(chunk);
-    if (this.parts.length - this.merged === MERGE_RUN) {
-      const run = this.parts.splice(this.merged);
-      this.parts.push(concat(run, run.reduce((total, part) => total + part.byteLength, 0)));
-      this.merged += 1;
-    }
-  }
-
-  bytes(): Uint8Array {
-    return concat(this.parts, this.size);
-  }
-}
 
 const ignore = () => undefined;
 

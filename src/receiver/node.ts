@@ -3,7 +3,8 @@
 // A request's state is one object, which is also its entry in the body-deadline list: per request,
 // three listener closures ('data', 'end', 'close') and no timer, clock read or hash-set entry.
 import { ACCEPTED, BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, isThenable, RECEIVER_FAILED, type ReceiverAnswer } from "./answers.js";
-import { BodyDeadline, Chunks } from "./body.js";
+import { Chunks } from "../rules/body.js";
+import { BodyDeadline } from "./body.js";
 import { coreOf, type ReceiverCore, type WebhookReceiver } from "./core.js";
 
 /** The parts of `http.IncomingMessage` the handler uses (typed here so browsers need no @types/node). */
