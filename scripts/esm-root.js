@@ -3,8 +3,8 @@
 // dist/index.js is rebundled from tsc's output with esbuild, inlining only the modules no other
 // entry (a subpath export, a bin, what they import, dynamically too) loads: the shared ones stay
 // tsc's files, imported by path, so that each module, its classes and its state exist once in a
-// process. The inlined files' .js are removed; their .d.ts stay for the root's declarations.
-import { readFile, rm, writeFile } from "node:fs/promises";
+// process. The inlined files' .js are removed, and their .d.ts unless a declaration imports it.
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { build } from "esbuild";
 import { ROOT } from "./lib.js";
@@ -86,7 +86,36 @@ export async function bundleRootEntry() {
     logLevel: "warning",
   });
   inlined.delete(entry);
-  for (const file of inlined)
-    if (file.startsWith(join(ROOT, "dist") + sep)) await rm(file);
+  const removed = [...inlined].filter((file) =>
+    file.startsWith(join(ROOT, "dist") + sep)
+  );
+  await Promise.all(removed.map((file) => rm(file)));
+  await removeUnreferencedDeclarations(
+    removed.map((file) => file.replace(/\.js$/, ".d.ts"))
+  );
   await writeFile(entry, outputFiles[0].contents);
+}
+
+/** Removes each of `candidates` that no other declaration file in dist/ imports, until none is left to remove. */
+async function removeUnreferencedDeclarations(candidates) {
+  const dist = join(ROOT, "dist");
+  const files = new Map();
+  for (const name of await readdir(dist, { recursive: true })) {
+    if (name.endsWith(".d.ts"))
+      files.set(join(dist, name), await readFile(join(dist, name), "utf8"));
+  }
+  const imports = (file) =>
+    [
+      ...files
+        .get(file)
+        .matchAll(/(?:from\s*|import\()\s*["'](\.{1,2}\/[^"']+)\.js["']/g),
+    ].map(([, path]) => join(dirname(file), `${path}.d.ts`));
+  for (let pending = candidates.filter((file) => files.has(file)); ; ) {
+    const used = new Set([...files.keys()].flatMap(imports));
+    const unused = pending.filter((file) => !used.has(file));
+    if (unused.length === 0) return;
+    for (const file of unused) files.delete(file);
+    await Promise.all(unused.map((file) => rm(file)));
+    pending = pending.filter((file) => files.has(file));
+  }
 }
