@@ -17,7 +17,7 @@ import { openBuildCache } from "./build-cache.js";
 // this file and commonjs.js alone, so a change to another script leaves it be.
 const TOOLS = ["package.json", "package-lock.json", "scripts/lib.js", "scripts/build-cache.js", "scripts/build.js"];
 const SPEC = { inputs: ["openapi", "redocly.yaml", "scripts", ...TOOLS], outputs: ["generated"] };
-const RUNTIME = { inputs: ["src", "generated", "tsconfig.json", "tsconfig.build.json", "scripts/commonjs.js", "scripts/console-page.js", ...TOOLS], outputs: ["dist"] };
+const RUNTIME = { inputs: ["src", "generated", "tsconfig.json", "tsconfig.build.json", "scripts/commonjs.js", "scripts/console-page.js", "scripts/esm-root.js", ...TOOLS], outputs: ["dist"] };
 
 async function step(name, work) {
   const started = performance.now();
@@ -54,12 +54,12 @@ async function buildSpec() {
 }
 
 async function buildRuntime() {
-  const [{ writeCommonJs }, { writeConsolePage }] = await Promise.all([import("./commonjs.js"), import("./console-page.js")]);
+  const [{ writeCommonJs }, { writeConsolePage }, { bundleRootEntry }] = await Promise.all([import("./commonjs.js"), import("./console-page.js"), import("./esm-root.js")]);
   // The console's page is a module of src/ that both builds below compile.
   await step("console page", writeConsolePage);
   // From empty, so that no file of an older build (a removed module, a source map) is shipped.
   await rm(join(ROOT, "dist"), { recursive: true, force: true });
-  await Promise.all([step("runtime", compileRuntime), step("commonjs", () => writeCommonJs())]);
+  await Promise.all([step("runtime", compileRuntime).then(() => step("root bundle", bundleRootEntry)), step("commonjs", () => writeCommonJs())]);
 }
 
 /** Builds generated/ (unless `runtimeOnly`) and dist/, skipping a group whose inputs did not change. */

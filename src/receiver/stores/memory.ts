@@ -22,11 +22,13 @@ const positiveInteger = (value: unknown) => typeof value === "number" && Number.
 
 // A random prefix per process, then a counter: unique across instances and claims without a
 // random UUID per claim (a token proves ownership between cooperating instances; it is no secret).
-const tokenPrefix = globalThis.crypto.randomUUID();
+// Drawn on the first claim: Web Crypto's first use loads a few ms of Node's internals, which
+// every process importing the package would otherwise pay at import time (bench figure 2).
+let tokenPrefix: string | undefined;
 let tokens = 0;
 
 /** A token no other claim holds. */
-export const newClaimToken = (): string => `${tokenPrefix}.${(tokens += 1).toString(36)}`;
+export const newClaimToken = (): string => `${(tokenPrefix ??= globalThis.crypto.randomUUID())}.${(tokens += 1).toString(36)}`;
 
 const COMPLETED: ClaimOutcome = Object.freeze({ state: "completed" });
 
