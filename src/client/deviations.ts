@@ -23,20 +23,65 @@ export const isKnownEventType = (type: unknown): boolean => typeof type === "str
 
 const escapePointer = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
-function walk(schema: string, value: unknown, path: string, into: ContractDeviation[]): void {
-  if (schema === OPEN_EVENT_TYPE) {
-    if (typeof value === "string" && !KNOWN_TYPES.has(value)) into.push({ kind: "unknown-event-type", path, eventType: value });
+/** A schema's fields that can lead to an event type, with their pointer segments escaped once. */
+interface Step {
+  readonly field: string;
+  readonly segment: string;
+  /** The field's own schema: the open event type itself, or the steps within it. */
+  readonly inner: Plan;
+}
+type Plan = typeof OPEN_EVENT_TYPE | readonly Step[];
+
+/**
+ * Every schema's plan, or none for a schema that cannot carry an event type (no walk at all):
+ * compiled once, so that an answer costs one loop over the few fields that matter.
+ */
+const PLANS: ReadonlyMap<string, Plan> = (() => {
+  const fieldsOf = (schema: string): Record<string, string | null> | undefined =>
+    Object.hasOwn(SCHEMA_FIELDS, schema) ? (SCHEMA_FIELDS[schema as keyof typeof SCHEMA_FIELDS] as Record<string, string | null>) : undefined;
+  // Which schemas reach the open event type, to a fixed point (schemas may nest each other).
+  const carrying = new Set<string>([OPEN_EVENT_TYPE]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const schema of Object.keys(SCHEMA_FIELDS)) {
+      if (carrying.has(schema)) continue;
+      if (!Object.values(fieldsOf(schema)!).some((inner) => inner !== null && carrying.has(inner))) continue;
+      carrying.add(schema);
+      grew = true;
+    }
+  }
+  const plans = new Map<string, Plan>([[OPEN_EVENT_TYPE, OPEN_EVENT_TYPE]]);
+  // Each plan's array exists before it is filled, so that a schema nesting itself refers to its own.
+  for (const schema of carrying) if (schema !== OPEN_EVENT_TYPE) plans.set(schema, []);
+  for (const [schema, plan] of plans) {
+    if (plan === OPEN_EVENT_TYPE) continue;
+    for (const [field, inner] of Object.entries(fieldsOf(schema)!)) {
+      if (inner !== null && carrying.has(inner)) (plan as Step[]).push({ field, segment: escapePointer(field), inner: plans.get(inner)! });
+    }
+  }
+  return plans;
+})();
+
+// The pointer is built from `at` (the segments walked so far) only when a deviation is found.
+function walk(plan: Plan, value: unknown, at: (string | number)[], into: ContractDeviation[]): void {
+  if (plan === OPEN_EVENT_TYPE) {
+    if (typeof value === "string" && !KNOWN_TYPES.has(value)) into.push({ kind: "unknown-event-type", path: at.length === 0 ? "" : `/${at.join("/")}`, eventType: value });
     return;
   }
-  const fields = Object.hasOwn(SCHEMA_FIELDS, schema) ? SCHEMA_FIELDS[schema as keyof typeof SCHEMA_FIELDS] : undefined;
-  if (fields === undefined || value === null || typeof value !== "object" || Array.isArray(value)) return;
-  for (const field of Object.keys(fields)) {
-    const inner = fields[field];
-    if (inner === null || inner === undefined || !Object.hasOwn(value, field)) continue;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+  for (let i = 0; i < plan.length; i += 1) {
+    const { field, segment, inner } = plan[i]!;
+    if (!Object.hasOwn(value, field)) continue;
     const held = (value as Record<string, unknown>)[field];
-    const at = `${path}/${escapePointer(field)}`;
-    if (Array.isArray(held)) held.forEach((item, index) => walk(inner, item, `${at}/${index}`, into));
-    else walk(inner, held, at, into);
+    at.push(segment);
+    if (Array.isArray(held)) {
+      for (let index = 0; index < held.length; index += 1) {
+        at.push(index);
+        walk(inner, held[index], at, into);
+        at.pop();
+      }
+    } else walk(inner, held, at, into);
+    at.pop();
   }
 }
 
@@ -47,7 +92,8 @@ function walk(schema: string, value: unknown, path: string, into: ContractDeviat
  */
 export function contractDeviations(schema: string | null, value: unknown): ContractDeviation[] {
   const found: ContractDeviation[] = [];
-  if (schema !== null) walk(schema, value, "", found);
+  const plan = schema === null ? undefined : PLANS.get(schema);
+  if (plan !== undefined) walk(plan, value, [], found);
   return found;
 }
 

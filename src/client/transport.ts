@@ -38,6 +38,7 @@ export const isNetworkFailure = (error: unknown): boolean => error !== null && t
 
 /** The ways openapi-fetch reads a body (and a caller may read a streamed one). */
 const BODY_READERS = ["json", "text", "arrayBuffer", "blob"] as const;
+type BodyReader = (this: Response) => Promise<unknown>;
 
 /**
  * A body that fails mid-read (a reset, a close before its Content-Length, malformed chunking, a
@@ -45,17 +46,41 @@ const BODY_READERS = ["json", "text", "arrayBuffer", "blob"] as const;
  * rejection of fetch itself is, so that the client types it and retries an idempotent call. A
  * SyntaxError (a body that is not JSON) or the client's own typed errors are left as they are.
  */
+const markFailure = (error: unknown): never => {
+  if (error instanceof TypeError) networkFailures.add(error);
+  throw error;
+};
+
+/** Readers as a prototype's methods, writable and configurable as Response's own are. */
+function prototypeWith(parent: object, readers: Record<(typeof BODY_READERS)[number], BodyReader>): object {
+  return Object.create(parent, Object.fromEntries(BODY_READERS.map((name) => [name, { value: readers[name], writable: true, configurable: true, enumerable: true }])));
+}
+
+// The readers are swapped on the answer's prototype, made once per prototype (Response's own, or
+// the subclass a caller's fetch answers): setting four methods on every answer cost ~1 µs a call.
+const markedPrototypes = new WeakMap<object, object>();
 function markBodyFailures(response: Response): Response {
-  for (const name of BODY_READERS) {
-    const read = response[name];
-    const marked = () =>
-      read.call(response).catch((error: unknown) => {
-        if (error instanceof TypeError) networkFailures.add(error);
-        throw error;
-      });
-    Object.defineProperty(response, name, { value: marked, configurable: true, writable: true });
+  const parent = Object.getPrototypeOf(response) as Record<(typeof BODY_READERS)[number], BodyReader>;
+  let marked = markedPrototypes.get(parent);
+  if (marked === undefined) {
+    const { json, text, arrayBuffer, blob } = parent;
+    marked = prototypeWith(parent, {
+      json() {
+        return json.call(this).catch(markFailure);
+      },
+      text() {
+        return text.call(this).catch(markFailure);
+      },
+      arrayBuffer() {
+        return arrayBuffer.call(this).catch(markFailure);
+      },
+      blob() {
+        return blob.call(this).catch(markFailure);
+      },
+    });
+    markedPrototypes.set(parent, marked);
   }
-  return response;
+  return Object.setPrototypeOf(response, marked) as Response;
 }
 
 /** Status codes whose answers carry no body: a Response cannot be built around one. */
@@ -132,26 +157,48 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
   return copy;
 }
 
-/**
- * The response with its whole-body readers (json, text, arrayBuffer, blob) reading through the one
- * bounded reader: past `maxBytes` the read stops, the rest is cancelled, and the reader rejects
- * with `tooLarge()`.
- */
-function readBounded(response: Response, maxBytes: number, tooLarge: () => Error): Response {
-  const bytes = async () => {
-    const body = await readAtMost(response.body, maxBytes);
-    if (body !== null && body.byteLength > maxBytes) throw tooLarge();
-    return body ?? new Uint8Array(0);
-  };
-  const text = async () => new TextDecoder().decode(await bytes());
-  const readers = {
-    text,
-    json: async () => JSON.parse(await text()) as unknown,
-    arrayBuffer: async () => (await bytes()).slice().buffer,
-    blob: async () => new Blob([(await bytes()).slice()], { type: response.headers.get("content-type") ?? "" }),
-  };
-  for (const [name, read] of Object.entries(readers)) Object.defineProperty(response, name, { value: read, configurable: true, writable: true });
-  return response;
+/** The bound of a body read whole through the bounded reader. */
+interface Bound {
+  readonly maxBytes: number;
+  readonly tooLarge: () => Error;
+}
+const BOUND = Symbol("bound");
+type BoundedResponse = Response & { [BOUND]: Bound };
+
+/** The body through the one bounded reader: past the bound the read stops, the rest is cancelled, and it rejects with `tooLarge()`. */
+async function boundedBytes(response: BoundedResponse): Promise<Uint8Array> {
+  const { maxBytes, tooLarge } = response[BOUND];
+  const body = await readAtMost(response.body, maxBytes).catch(markFailure);
+  if (body !== null && body.byteLength > maxBytes) throw tooLarge();
+  return body ?? new Uint8Array(0);
+}
+const decoder = new TextDecoder();
+const boundedText = async (response: BoundedResponse) => decoder.decode(await boundedBytes(response));
+
+// Whole-body readers (json, text, arrayBuffer, blob) that read through the bounded reader, marking failures as the others do.
+const boundedPrototypes = new WeakMap<object, object>();
+function readBounded(response: Response, bound: Bound): Response {
+  (response as BoundedResponse)[BOUND] = bound;
+  const parent = Object.getPrototypeOf(response) as object;
+  let bounded = boundedPrototypes.get(parent);
+  if (bounded === undefined) {
+    bounded = prototypeWith(parent, {
+      text() {
+        return boundedText(this as BoundedResponse);
+      },
+      async json() {
+        return JSON.parse(await boundedText(this as BoundedResponse)) as unknown;
+      },
+      async arrayBuffer() {
+        return (await boundedBytes(this as BoundedResponse)).slice().buffer;
+      },
+      async blob() {
+        return new Blob([(await boundedBytes(this as BoundedResponse)).slice()], { type: this.headers.get("content-type") ?? "" });
+      },
+    });
+    boundedPrototypes.set(parent, bounded);
+  }
+  return Object.setPrototypeOf(response, bounded) as Response;
 }
 
 export interface TransportOptions {
@@ -215,7 +262,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     const tooLarge = () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
     // A body read whole (openapi-fetch's json or text) is counted by the one bounded reader, with no
     // stream and Response built around it: a chunked answer costs what one with a length does.
-    if (!stream) return markBodyFailures(readBounded(response, maxResponseBytes, tooLarge));
+    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge });
     return markBodyFailures(guarded(response, {
       maxBytes: counted ? maxResponseBytes : Infinity,
       tooLarge,

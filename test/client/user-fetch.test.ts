@@ -1,6 +1,6 @@
 // A `fetch` option is the caller's code: what it answers is checked like the network's.
 import { describe, expect, it } from "vitest";
-import { createWebhooksClient, WebhooksResponseError, WebhooksResponseTooLargeError } from "../../src/index.js";
+import { createWebhooksClient, WebhooksNetworkError, WebhooksResponseError, WebhooksResponseTooLargeError } from "../../src/index.js";
 import { caught } from "./test-server.js";
 
 const client = (answer: () => unknown, maxResponseBytes = 1000) =>
@@ -26,5 +26,27 @@ describe("a fetch option", () => {
   it("that answers within the bound is read as usual", async () => {
     const answer = () => new Response("[]", { headers: { "content-type": "application/json", "content-length": "2" } });
     expect((await client(answer).GET("/webhooks")).data).toEqual([]);
+  });
+
+  // The readers are swapped on a prototype made per answer prototype: a subclass stays itself.
+  class OwnResponse extends Response {}
+  const failing = () =>
+    new ReadableStream({
+      pull(controller) {
+        controller.error(new TypeError("terminated"));
+      },
+    });
+
+  it.each([
+    ["with a Content-Length", { "content-length": "20" }],
+    ["without a Content-Length", {}],
+  ])("that answers a Response subclass %s keeps it, and its body failing mid-read is a network error", async (_label, headers) => {
+    const ok = await client(() => new OwnResponse("[]", { headers: { "content-type": "application/json", ...headers } })).GET("/webhooks");
+    expect(ok.response).toBeInstanceOf(OwnResponse);
+    expect(ok.data).toEqual([]);
+    const answer = () => new OwnResponse(failing(), { headers: { "content-type": "application/json", ...headers } });
+    for (const parseAs of ["json", "text", "arrayBuffer", "blob"] as const) {
+      await expect(client(answer).GET("/webhooks", { parseAs })).rejects.toBeInstanceOf(WebhooksNetworkError);
+    }
   });
 });
