@@ -302,7 +302,9 @@ describe("the simulator console in Chromium", () => {
       const stored = await tab.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
       expect(stored).toEqual([0, 0, ""]);
       expect(seen.filter(({ url }) => url.includes(token))).toEqual([]);
-      expect(seen.some(({ url, authorization }) => url.includes("/webhooks") && authorization === token)).toBe(true);
+      // The webhooks are read in the page's next polling round, which may come after the assumptions.
+      await expect.poll(() => seen.some(({ url, authorization }) => url.includes("/webhooks") && authorization === token), STEP).toBe(true);
+      expect(seen.filter(({ url }) => url.includes(token))).toEqual([]);
     } finally {
       await tab.close();
       await guarded.stop();
