@@ -9,6 +9,9 @@ import { runTool } from "./tools.js";
 const [first, ...rest] = process.argv.slice(2);
 if (isTool(first)) {
   await runTool(first, rest);
+} else if (first === "help" && rest.length === 1 && isTool(rest[0])) {
+  // The tool's own flags, not the one-line stub the command tree lists it with.
+  await runTool(rest[0], ["--help"]);
 } else {
   await runCommands();
 }

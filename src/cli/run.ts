@@ -100,7 +100,8 @@ export async function run(argv: readonly string[], io: CliIO = {}): Promise<numb
     return EXIT.done;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.done : EXIT.usage;
+      // --help, `help [command]` and --version end with status 0; bare `socotra-webhooks` and usage errors do not.
+      return error.exitCode === 0 ? EXIT.done : EXIT.usage;
     }
     if (error instanceof CliError) {
       if (error.message !== "") ctx.err(`error: ${error.message}\n`);

@@ -28,6 +28,12 @@ describe("socotra-webhooks tools", () => {
     expect(stdout).toMatch(new RegExp(`^Usage: socotra-webhooks ${tool} `));
   });
 
+  it.each(["mock", "sim", "send", "verify"])("help %s shows the subcommand's own usage, as %s --help does", async (tool) => {
+    const { code, stdout, stderr } = await run(dist("socotra-webhooks"), ["help", tool]);
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(stdout).toBe((await run(dist("socotra-webhooks"), [tool, "--help"])).stdout);
+  });
+
   it.each([
     ["send", "Exit status: 0 every delivery answered 2xx, 1 a delivery did not (listed), 2 bad usage or input."],
     ["verify", "Exit status: 0 every call kept the contract, 1 a call broke it,"],

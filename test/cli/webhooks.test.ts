@@ -203,6 +203,16 @@ describe("usage", () => {
     }
   });
 
+  it("`help` and `help COMMAND` print help and exit 0, as --help does", async () => {
+    const root = await cli(["help"]);
+    expect([root.code, root.stdout]).toEqual([0, (await cli(["--help"])).stdout]);
+    for (const argv of [["help", "list"], ["diverted", "help", "resend"]]) {
+      const { code, stdout } = await cli(argv);
+      expect(code, argv.join(" ")).toBe(0);
+      expect(stdout, argv.join(" ")).toMatch(/^Usage: socotra-webhooks /);
+    }
+  });
+
   it("help states no undocumented platform behaviour: apply does not claim that PUT replaces", async () => {
     const { stdout } = await cli(["--help"]);
     expect(stdout).not.toMatch(/replaces/);
