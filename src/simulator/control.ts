@@ -42,6 +42,8 @@ export const json = (status: number, value: unknown, headers: Record<string, str
   headers: { "content-type": "application/json", ...headers },
   body: JSON.stringify(value),
 });
+/** The platform's error body (ApiError): the message, and the issues when there are any. */
+export const errorBody = (message: string, issues?: readonly ContractIssue[]) => (issues && issues.length > 0 ? { message, issues } : { message });
 const ok = (): SimulatorAnswer => ({ status: 200, headers: {}, body: "" });
 
 function page(query: URLSearchParams): { offset: number; limit: number } {

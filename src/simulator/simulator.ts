@@ -9,7 +9,7 @@ import { decodeBody, parse, type SchemaName } from "../validation.js";
 import { createPoster } from "./attempts.js";
 import { readAtMost } from "../rules/body.js";
 import { BadRequest, issue, LOOP_HEADER } from "./checks.js";
-import { controlRoutes, json, matchControl, type ControlRoute } from "./control.js";
+import { controlRoutes, errorBody, json, matchControl, type ControlRoute } from "./control.js";
 import { createDeliveries, prepareEvent } from "./delivery.js";
 import { BoundedLog } from "./log.js";
 import { createOperations } from "./operations.js";
@@ -72,7 +72,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const control: readonly ControlRoute[] = controlRoutes({ store, assumptions, journal, eventLog, violations, emit, restore, reset });
 
   function errorAnswer(status: number, message: string, issues?: readonly ContractIssue[], headers?: Record<string, string>): SimulatorAnswer {
-    const body = issues && issues.length > 0 ? { message, issues } : { message };
+    const body = errorBody(message, issues);
     produced("ApiError", body, `${status} answer`);
     return json(status, body, headers);
   }

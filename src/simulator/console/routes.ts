@@ -8,7 +8,7 @@ import { ContractValidationError, type ContractIssue } from "../../errors.js";
 import { decodeBody, parse } from "../../validation.js";
 import type { Simulator, SimulatorAnswer, SimulatorRequest } from "../simulator.js";
 import { CONSOLE_CSP, CONSOLE_HTML } from "./page.generated.js";
-import { json as jsonAnswer } from "../control.js";
+import { errorBody, json as jsonAnswer } from "../control.js";
 import type { SentBodies } from "./sent-bodies.js";
 import { parseTimelineQuery, timelinePage } from "./timeline.js";
 
@@ -27,7 +27,7 @@ const HEADERS: Readonly<Record<string, string>> = Object.freeze({
 
 const json = (status: number, value: unknown, extra: Record<string, string> = {}): SimulatorAnswer => jsonAnswer(status, value, { ...HEADERS, ...extra });
 const problem = (status: number, message: string, issues?: readonly ContractIssue[], extra?: Record<string, string>) =>
-  json(status, issues && issues.length > 0 ? { message, issues } : { message }, extra);
+  json(status, errorBody(message, issues), extra);
 
 /** The contract's issues with an event the console is about to raise, as the platform would send it. */
 export function checkEvent(candidate: unknown): ContractIssue[] {
