@@ -1,4 +1,5 @@
 // Reading a streamed body whole, within the byte limit and the body timeout.
+import { monotonicNow } from "../clock.js";
 import { Chunks } from "../rules/body.js";
 import { BODY_ALREADY_READ, BODY_TIMEOUT, BODY_UNREADABLE, type ReceiverAnswer } from "./answers.js";
 
@@ -66,7 +67,7 @@ export function bodyDeadlines(timeoutMs: number) {
   }
 
   function sweep(): void {
-    const now = performance.now();
+    const now = monotonicNow();
     ticks += 1;
     // Stamped entries precede unstamped ones, oldest first.
     while (head !== undefined && head.stamp >= 0 && (now - head.stamp >= timeoutMs || ticks - head.tick >= expiryTicks)) {

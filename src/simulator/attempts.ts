@@ -2,6 +2,7 @@
 // maxConcurrentAttempts at once, reading at most maxResponseBytes of the answer. The result is
 // data for the failure decision (decision.ts); nothing here decides what a failure means.
 import type { Assumptions } from "./assumptions.js";
+import { monotonicNow } from "../clock.js";
 import { readAtMost } from "../rules/body.js";
 import { LOOP_HEADER } from "./checks.js";
 import type { DeliveryAttempt, Integration, SimulatorFetch, SimulatorLimits } from "./types.js";
@@ -37,7 +38,7 @@ export function createPoster(fetch: SimulatorFetch, assumptions: Assumptions, li
     const time = Date.now();
     if (integration === undefined) return { status: null, error: "no-integration", ms: 0, time };
     return runAttempt(async () => {
-      const started = performance.now();
+      const started = monotonicNow();
       // The loop header marks a delivery: a simulator that receives one answers 508 (an integration pointing back at it).
       const own = { "content-type": "application/json", [LOOP_HEADER]: "1" };
       const headers = assumptions.integrationHeaders === "send" ? { ...integration.headers, ...own } : own;
@@ -59,9 +60,9 @@ export function createPoster(fetch: SimulatorFetch, assumptions: Assumptions, li
         const response = await Promise.race([fetch(integration.url, { method: "POST", headers, body, signal, redirect: "manual" }), timedOut]);
         // The status arrived; a body cut short changes nothing. Read at most maxResponseBytes, then let it go.
         if (response.body !== null) await Promise.race([readAtMost(response.body, limits.maxResponseBytes), timedOut]).catch(() => {});
-        return { status: response.status, error: null, ms: performance.now() - started, time };
+        return { status: response.status, error: null, ms: monotonicNow() - started, time };
       } catch {
-        return { status: null, error: signal.aborted ? "timeout" : "no-answer", ms: performance.now() - started, time };
+        return { status: null, error: signal.aborted ? "timeout" : "no-answer", ms: monotonicNow() - started, time };
       } finally {
         clearTimeout(timer);
       }
