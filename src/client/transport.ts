@@ -4,6 +4,7 @@ import { WebhooksNetworkError, WebhooksRedirectError, WebhooksRequestError, Webh
 import type { AttemptSignal } from "./deadlines.js";
 import { isTokenValue } from "../rules/headers.js";
 import { readAtMost } from "../rules/body.js";
+import { untilAborted } from "../rules/wait.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
 export const ATTEMPT_KEY = "socotraWebhooksAttempt";
@@ -21,15 +22,6 @@ export interface Attempt {
 
 export type TokenSource = string | (() => string | Promise<string>);
 export type FetchFunction = (request: Request) => Promise<Response>;
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 // What fetch itself rejected with: only these may be network failures (a TypeError thrown by a
 // middleware or while building the request is a bug or a bad value, not worth a retry).
@@ -161,14 +153,16 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
 interface Bound {
   readonly maxBytes: number;
   readonly tooLarge: () => Error;
+  /** The attempt's: a body a caller's fetch streams may not heed it, so the reader does. */
+  readonly signal: AbortSignal;
 }
 const BOUND = Symbol("bound");
 type BoundedResponse = Response & { [BOUND]: Bound };
 
 /** The body through the one bounded reader: past the bound the read stops, the rest is cancelled, and it rejects with `tooLarge()`. */
 async function boundedBytes(response: BoundedResponse): Promise<Uint8Array> {
-  const { maxBytes, tooLarge } = response[BOUND];
-  const body = await readAtMost(response.body, maxBytes).catch(markFailure);
+  const { maxBytes, tooLarge, signal } = response[BOUND];
+  const body = await readAtMost(response.body, maxBytes, null, signal).catch(markFailure);
   if (body !== null && body.byteLength > maxBytes) throw tooLarge();
   return body ?? new Uint8Array(0);
 }
@@ -262,7 +256,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     const tooLarge = () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
     // A body read whole (openapi-fetch's json or text) is counted by the one bounded reader, with no
     // stream and Response built around it: a chunked answer costs what one with a length does.
-    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge });
+    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge, signal });
     return markBodyFailures(guarded(response, {
       maxBytes: counted ? maxResponseBytes : Infinity,
       tooLarge,

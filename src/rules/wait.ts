@@ -29,6 +29,16 @@ export function sleep(ms: number, signal?: AbortSignal, onAbort: "resolve" | "re
   });
 }
 
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts (its listener removed either way). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /**
  * Runs `lanes` workers at once, each calling `step` again until it answers false. The first throw
  * stops every lane from taking more work, and rejects once the steps in flight have settled.

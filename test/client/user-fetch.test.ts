@@ -1,6 +1,6 @@
 // A `fetch` option is the caller's code: what it answers is checked like the network's.
 import { describe, expect, it } from "vitest";
-import { createWebhooksClient, WebhooksNetworkError, WebhooksResponseError, WebhooksResponseTooLargeError } from "../../src/index.js";
+import { createWebhooksClient, WebhooksNetworkError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../../src/index.js";
 import { caught } from "./test-server.js";
 
 const client = (answer: () => unknown, maxResponseBytes = 1000) =>
@@ -48,5 +48,18 @@ describe("a fetch option", () => {
     for (const parseAs of ["json", "text", "arrayBuffer", "blob"] as const) {
       await expect(client(answer).GET("/webhooks", { parseAs })).rejects.toBeInstanceOf(WebhooksNetworkError);
     }
+  });
+});
+
+describe("a fetch option whose body stalls and ignores the request's signal", () => {
+  it("times out at timeoutMs for every whole-body parseAs, and the body is cancelled", async () => {
+    let cancelled = 0;
+    const stalled = () =>
+      new Response(new ReadableStream({ pull: () => new Promise<void>(() => undefined), cancel: () => void (cancelled += 1) }), { headers: { "content-type": "application/json" } });
+    const slow = createWebhooksClient({ baseUrl: "http://127.0.0.1:9", token: "t", retry: false, timeoutMs: 100, fetch: (async () => stalled()) as never });
+    for (const parseAs of ["json", "text", "arrayBuffer", "blob"] as const) {
+      await expect(slow.GET("/webhooks", { parseAs })).rejects.toBeInstanceOf(WebhooksTimeoutError);
+    }
+    expect(cancelled).toBe(4);
   });
 });
