@@ -102,6 +102,8 @@ interface Guard {
   readonly timedOut: () => Error;
   /** For a streamed body, read by the caller after the call returned: its failure, typed. */
   readonly failed: (error: unknown) => Error;
+  /** Whether reads wait on the deadline's signal themselves (a caller's fetch's body may not). */
+  readonly heedSignal: boolean;
 }
 
 /**
@@ -110,16 +112,18 @@ interface Guard {
  * and the caller's signal) until the body ends, errs or is cancelled. Pulled through a reader: a
  * TransformStream costs near three times as much a body.
  */
-function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, failed }: Guard): Response {
+function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, failed, heedSignal }: Guard): Response {
   const reader = response.body!.getReader();
   let seen = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        // A body a caller's fetch streams may not heed the attempt's signal (global fetch's does): the read does.
+        chunk = await (deadline === undefined || !heedSignal ? reader.read() : untilAborted(reader.read(), deadline.signal));
       } catch (error) {
         deadline?.end();
+        reader.cancel().catch(() => undefined);
         // The timer aborts with a private reason: the caller gets the typed error instead. A
         // streamed body fails after the call returned: typed here, as nothing else will.
         controller.error(deadline?.timedOut === true ? timedOut() : deadline !== undefined && error instanceof TypeError ? failed(error) : error);
@@ -153,8 +157,8 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
 interface Bound {
   readonly maxBytes: number;
   readonly tooLarge: () => Error;
-  /** The attempt's: a body a caller's fetch streams may not heed it, so the reader does. */
-  readonly signal: AbortSignal;
+  /** The attempt's, for a caller's fetch, whose body may not heed it (global fetch's does). */
+  readonly signal: AbortSignal | undefined;
 }
 const BOUND = Symbol("bound");
 type BoundedResponse = Response & { [BOUND]: Bound };
@@ -256,13 +260,14 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     const tooLarge = () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
     // A body read whole (openapi-fetch's json or text) is counted by the one bounded reader, with no
     // stream and Response built around it: a chunked answer costs what one with a length does.
-    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge, signal });
+    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge, signal: userFetch === undefined ? undefined : signal });
     return markBodyFailures(guarded(response, {
       maxBytes: counted ? maxResponseBytes : Infinity,
       tooLarge,
       deadline: attempt.deadline,
       timedOut: () => new WebhooksTimeoutError(method, url, timeoutMs),
       failed: (error) => new WebhooksNetworkError(method, url, 1, { cause: error }),
+      heedSignal: userFetch !== undefined,
     }));
   };
 }

@@ -62,4 +62,14 @@ describe("a fetch option whose body stalls and ignores the request's signal", ()
     }
     expect(cancelled).toBe(4);
   });
+
+  it("times out at timeoutMs for parseAs stream, read after the call returned, and the body is cancelled", async () => {
+    let cancelled = 0;
+    const stalled = () =>
+      new Response(new ReadableStream({ pull: () => new Promise<void>(() => undefined), cancel: () => void (cancelled += 1) }), { headers: { "content-type": "application/json" } });
+    const slow = createWebhooksClient({ baseUrl: "http://127.0.0.1:9", token: "t", retry: false, timeoutMs: 100, fetch: (async () => stalled()) as never });
+    const { data } = await slow.GET("/webhooks", { parseAs: "stream" });
+    await expect(new Response(data as ReadableStream).text()).rejects.toBeInstanceOf(WebhooksTimeoutError);
+    expect(cancelled).toBe(1);
+  });
 });
