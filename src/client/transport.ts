@@ -148,9 +148,27 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
       return reader.cancel(reason);
     },
   });
+  return copyWith(response, body);
+}
+
+/** A Response with `response`'s status, headers and URL around `body`. */
+function copyWith(response: Response, body: ReadableStream<Uint8Array> | null): Response {
   const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   Object.defineProperty(copy, "url", { value: response.url });
   return copy;
+}
+
+/**
+ * What a caller's fetch answered, as a Response the transport can read and mark, or undefined: a
+ * look-alike on Response's prototype, or a Proxy that throws, is none; a frozen one is read as a copy.
+ */
+function callerAnswer(answer: unknown): Response | undefined {
+  try {
+    if (!(answer instanceof Response) || typeof answer.status !== "number") return undefined;
+    return Object.isExtensible(answer) ? answer : copyWith(answer, answer.body);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The bound of a body read whole through the bounded reader. */
@@ -228,7 +246,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       request.headers.set("Authorization", value);
     }
     // `redirect: "manual"` here, so that no per-call option can turn following back on.
-    let response: Response;
+    let response: Response | undefined;
     try {
       response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
     } catch (error) {
@@ -236,7 +254,8 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       throw error;
     }
     // A fetch of the caller's may answer anything: what follows reads a Response's status, headers and stream.
-    if (userFetch !== undefined && !(response instanceof Response)) {
+    if (userFetch !== undefined) response = callerAnswer(response);
+    if (response === undefined) {
       throw new WebhooksResponseError(`${method} ${url}: the \`fetch\` option answered something that is not a Response`);
     }
     const { status } = response;

@@ -12,6 +12,8 @@ describe("a fetch option", () => {
     ["a string", "200 OK"],
     ["an empty object", {}],
     ["a Response look-alike", { status: 200, headers: new Headers(), body: "{}" }],
+    ["an object on Response's prototype", Object.create(Response.prototype)],
+    ["a Proxy whose status throws", new Proxy(new Response("[]"), { get: (target, key) => { if (key === "status") throw new Error("trap"); return Reflect.get(target, key); } })],
   ])("that answers %s gets a typed error, not a TypeError", async (_label, answer) => {
     const error = await caught(client(() => answer).GET("/webhooks"));
     expect(error).toBeInstanceOf(WebhooksResponseError);
@@ -21,6 +23,18 @@ describe("a fetch option", () => {
   it("that answers a body longer than its Content-Length is still bounded while it streams", async () => {
     const answer = () => new Response("x".repeat(100_000), { headers: { "content-type": "text/plain", "content-length": "5" } });
     await expect(client(answer).GET("/webhooks", { parseAs: "text" })).rejects.toBeInstanceOf(WebhooksResponseTooLargeError);
+  });
+
+  it.each([
+    ["frozen", Object.freeze],
+    ["sealed", Object.seal],
+    ["not extensible", Object.preventExtensions],
+  ])("that answers a %s Response is read as usual (the transport cannot mark it: it reads a copy)", async (_label, lock) => {
+    for (const headers of [{ "content-length": "2" }, {}] as Record<string, string>[]) {
+      const answer = () => lock(new Response("[]", { headers: { "content-type": "application/json", ...headers } }));
+      expect((await client(answer).GET("/webhooks")).data).toEqual([]);
+      expect((await client(answer).GET("/webhooks", { parseAs: "text" })).data).toBe("[]");
+    }
   });
 
   it("that answers within the bound is read as usual", async () => {
