@@ -159,15 +159,17 @@ function copyWith(response: Response, body: ReadableStream<Uint8Array> | null): 
 }
 
 /**
- * What a caller's fetch answered, as a Response the transport can read and mark, or undefined: a
- * look-alike on Response's prototype, or a Proxy that throws, is none; a frozen one is read as a copy.
+ * What a caller's fetch answered, as a Response the transport can read and mark, or what is wrong
+ * with it: a look-alike on Response's prototype, or a Proxy that throws, is no Response; one whose
+ * body was read (the same answer again) has none to read; a frozen one is read as a copy.
  */
-function callerAnswer(answer: unknown): Response | undefined {
+function callerAnswer(answer: unknown): Response | string {
   try {
-    if (!(answer instanceof Response) || typeof answer.status !== "number") return undefined;
+    if (!(answer instanceof Response) || typeof answer.status !== "number") return "something that is not a Response";
+    if (answer.bodyUsed) return "a Response whose body was already read (the same answer again?)";
     return Object.isExtensible(answer) ? answer : copyWith(answer, answer.body);
   } catch {
-    return undefined;
+    return "something that is not a Response";
   }
 }
 
@@ -246,7 +248,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       request.headers.set("Authorization", value);
     }
     // `redirect: "manual"` here, so that no per-call option can turn following back on.
-    let response: Response | undefined;
+    let response: Response | string;
     try {
       response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
     } catch (error) {
@@ -255,8 +257,8 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     }
     // A fetch of the caller's may answer anything: what follows reads a Response's status, headers and stream.
     if (userFetch !== undefined) response = callerAnswer(response);
-    if (response === undefined) {
-      throw new WebhooksResponseError(`${method} ${url}: the \`fetch\` option answered something that is not a Response`);
+    if (typeof response === "string") {
+      throw new WebhooksResponseError(`${method} ${url}: the \`fetch\` option answered ${response}`);
     }
     const { status } = response;
     if (attempt !== undefined) attempt.status = status;

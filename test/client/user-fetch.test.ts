@@ -37,6 +37,19 @@ describe("a fetch option", () => {
     }
   });
 
+  it("that answers the same Response again (its body read) gets a typed error, not a retried network error, and no longer prototype chain", async () => {
+    const same = new Response("[]", { headers: { "content-type": "application/json" } });
+    let calls = 0;
+    const reusing = createWebhooksClient({ baseUrl: "http://127.0.0.1:9", token: "t", retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 1 }, fetch: (async () => ((calls += 1), same)) as never });
+    expect((await reusing.GET("/webhooks")).data).toEqual([]);
+    const depth = (value: object | null): number => (value === null ? 0 : 1 + depth(Object.getPrototypeOf(value) as object | null));
+    const first = depth(same);
+    const error = await caught(reusing.GET("/webhooks"));
+    expect(error).toBeInstanceOf(WebhooksResponseError);
+    expect(error.message).toContain("already read");
+    expect([calls, depth(same)]).toEqual([2, first]);
+  });
+
   it("that answers within the bound is read as usual", async () => {
     const answer = () => new Response("[]", { headers: { "content-type": "application/json", "content-length": "2" } });
     expect((await client(answer).GET("/webhooks")).data).toEqual([]);
