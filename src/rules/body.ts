@@ -62,6 +62,8 @@ export async function readAtMost(source: Source | null, max: number, declaredLen
   if (Number(declaredLength ?? "0") > max) return new Uint8Array(max + 1);
   const read = new Chunks();
   for await (const chunk of chunks(source, signal)) {
+    // As fetch's own readers: any other chunk (a string, a DataView) would be counted as NaN bytes, or read as a wrong body.
+    if (!(chunk instanceof Uint8Array)) throw new TypeError("a body chunk is not a Uint8Array");
     if (read.size + chunk.byteLength > max) return new Uint8Array(max + 1);
     read.push(chunk);
   }
