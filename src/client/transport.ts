@@ -3,7 +3,7 @@
 import { WebhooksNetworkError, WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
 import { isTokenValue } from "../rules/headers.js";
-import { readAtMost } from "../rules/body.js";
+import { notBytes, readAtMost } from "../rules/body.js";
 import { untilAborted } from "../rules/wait.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
@@ -132,6 +132,12 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
       if (chunk.done) {
         deadline?.end();
         controller.close();
+        return;
+      }
+      if (!(chunk.value instanceof Uint8Array)) {
+        deadline?.end();
+        controller.error(failed(notBytes()));
+        reader.cancel().catch(() => undefined);
         return;
       }
       seen += chunk.value.byteLength;

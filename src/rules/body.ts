@@ -52,6 +52,12 @@ async function* chunks(source: Source, signal: AbortSignal | undefined): AsyncIt
 }
 
 /**
+ * What a body's reader rejects with for a chunk that is not a Uint8Array (a string, a DataView), as
+ * fetch's own readers do: counted, it would be NaN bytes (no bound); read, a wrong body.
+ */
+export const notBytes = (): TypeError => new TypeError("a body chunk is not a Uint8Array");
+
+/**
  * Reads `source` up to `max` bytes. A longer body, or one whose declared length is longer, yields
  * `max + 1` bytes, which decodeBody refuses by its size rule: reading stops there, and leaving the
  * loop cancels the stream. Null for an empty body. A web stream is also cancelled, and the read
@@ -62,8 +68,7 @@ export async function readAtMost(source: Source | null, max: number, declaredLen
   if (Number(declaredLength ?? "0") > max) return new Uint8Array(max + 1);
   const read = new Chunks();
   for await (const chunk of chunks(source, signal)) {
-    // As fetch's own readers: any other chunk (a string, a DataView) would be counted as NaN bytes, or read as a wrong body.
-    if (!(chunk instanceof Uint8Array)) throw new TypeError("a body chunk is not a Uint8Array");
+    if (!(chunk instanceof Uint8Array)) throw notBytes();
     if (read.size + chunk.byteLength > max) return new Uint8Array(max + 1);
     read.push(chunk);
   }

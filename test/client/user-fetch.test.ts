@@ -50,6 +50,13 @@ describe("a fetch option", () => {
     expect([calls, depth(same)]).toEqual([2, first]);
   });
 
+  it("that streams a chunk that is not bytes gets the network error its reader gives, not a too-large error (parseAs stream)", async () => {
+    const answer = () => new Response(new ReadableStream({ start: (controller) => controller.enqueue("[]") }), { headers: { "content-type": "application/json" } });
+    const { data } = await client(answer).GET("/webhooks", { parseAs: "stream" });
+    await expect(new Response(data as ReadableStream).text()).rejects.toBeInstanceOf(WebhooksNetworkError);
+    for (const parseAs of ["json", "text"] as const) await expect(client(answer).GET("/webhooks", { parseAs })).rejects.toBeInstanceOf(WebhooksNetworkError);
+  });
+
   it("that answers within the bound is read as usual", async () => {
     const answer = () => new Response("[]", { headers: { "content-type": "application/json", "content-length": "2" } });
     expect((await client(answer).GET("/webhooks")).data).toEqual([]);
