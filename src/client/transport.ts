@@ -3,7 +3,8 @@
 import { WebhooksNetworkError, WebhooksRedirectError, WebhooksRequestError, WebhooksResponseError, WebhooksResponseTooLargeError, WebhooksTimeoutError } from "../errors.js";
 import type { AttemptSignal } from "./deadlines.js";
 import { isTokenValue } from "../rules/headers.js";
-import { readAtMost } from "../rules/body.js";
+import { notBytes, readAtMost } from "../rules/body.js";
+import { untilAborted } from "../rules/wait.js";
 
 /** Passed through openapi-fetch's init; openapi-fetch copies unknown init keys onto its Request. */
 export const ATTEMPT_KEY = "socotraWebhooksAttempt";
@@ -21,15 +22,6 @@ export interface Attempt {
 
 export type TokenSource = string | (() => string | Promise<string>);
 export type FetchFunction = (request: Request) => Promise<Response>;
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 // What fetch itself rejected with: only these may be network failures (a TypeError thrown by a
 // middleware or while building the request is a bug or a bad value, not worth a retry).
@@ -110,6 +102,8 @@ interface Guard {
   readonly timedOut: () => Error;
   /** For a streamed body, read by the caller after the call returned: its failure, typed. */
   readonly failed: (error: unknown) => Error;
+  /** Whether reads wait on the deadline's signal themselves (a caller's fetch's body may not). */
+  readonly heedSignal: boolean;
 }
 
 /**
@@ -118,16 +112,18 @@ interface Guard {
  * and the caller's signal) until the body ends, errs or is cancelled. Pulled through a reader: a
  * TransformStream costs near three times as much a body.
  */
-function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, failed }: Guard): Response {
+function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, failed, heedSignal }: Guard): Response {
   const reader = response.body!.getReader();
   let seen = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        // A body a caller's fetch streams may not heed the attempt's signal (global fetch's does): the read does.
+        chunk = await (deadline === undefined || !heedSignal ? reader.read() : untilAborted(reader.read(), deadline.signal));
       } catch (error) {
         deadline?.end();
+        reader.cancel().catch(() => undefined);
         // The timer aborts with a private reason: the caller gets the typed error instead. A
         // streamed body fails after the call returned: typed here, as nothing else will.
         controller.error(deadline?.timedOut === true ? timedOut() : deadline !== undefined && error instanceof TypeError ? failed(error) : error);
@@ -136,6 +132,12 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
       if (chunk.done) {
         deadline?.end();
         controller.close();
+        return;
+      }
+      if (!(chunk.value instanceof Uint8Array)) {
+        deadline?.end();
+        controller.error(failed(notBytes()));
+        reader.cancel().catch(() => undefined);
         return;
       }
       seen += chunk.value.byteLength;
@@ -152,23 +154,45 @@ function guarded(response: Response, { maxBytes, tooLarge, deadline, timedOut, f
       return reader.cancel(reason);
     },
   });
+  return copyWith(response, body);
+}
+
+/** A Response with `response`'s status, headers and URL around `body`. */
+function copyWith(response: Response, body: ReadableStream<Uint8Array> | null): Response {
   const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   Object.defineProperty(copy, "url", { value: response.url });
   return copy;
+}
+
+/**
+ * What a caller's fetch answered, as a Response the transport can read and mark, or what is wrong
+ * with it: a look-alike on Response's prototype, or a Proxy that throws, is no Response; one whose
+ * body was read (the same answer again) has none to read; a frozen one is read as a copy.
+ */
+function callerAnswer(answer: unknown): Response | string {
+  try {
+    if (!(answer instanceof Response) || typeof answer.status !== "number") return "something that is not a Response";
+    if (answer.bodyUsed) return "a Response whose body was already read (the same answer again?)";
+    return Object.isExtensible(answer) ? answer : copyWith(answer, answer.body);
+  } catch {
+    return "something that is not a Response";
+  }
 }
 
 /** The bound of a body read whole through the bounded reader. */
 interface Bound {
   readonly maxBytes: number;
   readonly tooLarge: () => Error;
+  /** The attempt's, for a caller's fetch, whose body may not heed it (global fetch's does). */
+  readonly signal: AbortSignal | undefined;
 }
 const BOUND = Symbol("bound");
 type BoundedResponse = Response & { [BOUND]: Bound };
 
 /** The body through the one bounded reader: past the bound the read stops, the rest is cancelled, and it rejects with `tooLarge()`. */
 async function boundedBytes(response: BoundedResponse): Promise<Uint8Array> {
-  const { maxBytes, tooLarge } = response[BOUND];
-  const body = await readAtMost(response.body, maxBytes).catch(markFailure);
+  const { maxBytes, tooLarge, signal } = response[BOUND];
+  const body = await readAtMost(response.body, maxBytes, null, signal).catch(markFailure);
   if (body !== null && body.byteLength > maxBytes) throw tooLarge();
   return body ?? new Uint8Array(0);
 }
@@ -230,7 +254,7 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       request.headers.set("Authorization", value);
     }
     // `redirect: "manual"` here, so that no per-call option can turn following back on.
-    let response: Response;
+    let response: Response | string;
     try {
       response = userFetch === undefined ? await fetch(request, { signal, redirect: "manual" }) : await userFetch(new Request(request, { signal, redirect: "manual" }));
     } catch (error) {
@@ -238,8 +262,9 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
       throw error;
     }
     // A fetch of the caller's may answer anything: what follows reads a Response's status, headers and stream.
-    if (userFetch !== undefined && !(response instanceof Response)) {
-      throw new WebhooksResponseError(`${method} ${url}: the \`fetch\` option answered something that is not a Response`);
+    if (userFetch !== undefined) response = callerAnswer(response);
+    if (typeof response === "string") {
+      throw new WebhooksResponseError(`${method} ${url}: the \`fetch\` option answered ${response}`);
     }
     const { status } = response;
     if (attempt !== undefined) attempt.status = status;
@@ -262,13 +287,14 @@ export function createTransport({ token, timeoutMs, fetch: userFetch, maxRespons
     const tooLarge = () => new WebhooksResponseTooLargeError(method, url, maxResponseBytes);
     // A body read whole (openapi-fetch's json or text) is counted by the one bounded reader, with no
     // stream and Response built around it: a chunked answer costs what one with a length does.
-    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge });
+    if (!stream) return readBounded(response, { maxBytes: maxResponseBytes, tooLarge, signal: userFetch === undefined ? undefined : signal });
     return markBodyFailures(guarded(response, {
       maxBytes: counted ? maxResponseBytes : Infinity,
       tooLarge,
       deadline: attempt.deadline,
       timedOut: () => new WebhooksTimeoutError(method, url, timeoutMs),
       failed: (error) => new WebhooksNetworkError(method, url, 1, { cause: error }),
+      heedSignal: userFetch !== undefined,
     }));
   };
 }

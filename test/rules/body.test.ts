@@ -20,6 +20,18 @@ describe("readAtMost", () => {
     expect((await readAtMost(bytesOneByOne("a"), 600, "601"))!.byteLength).toBe(601);
   });
 
+  it.each([
+    ["a string", "abc"],
+    ["a DataView", new DataView(new ArrayBuffer(4))],
+    ["an ArrayBuffer", new ArrayBuffer(4)],
+    ["a number", 5],
+  ])("rejects a chunk that is %s with a TypeError, as fetch's own readers do (it was read as a wrong body, or counted as NaN bytes)", async (_label, chunk) => {
+    for (const chunks of [[chunk], [Uint8Array.of(1), chunk]]) {
+      const stream = new ReadableStream({ start: (controller) => { for (const each of chunks) controller.enqueue(each); controller.close(); } });
+      await expect(readAtMost(stream as ReadableStream<Uint8Array>, 100)).rejects.toThrow(TypeError);
+    }
+  });
+
   it("reads an empty body as null", async () => {
     expect(await readAtMost(bytesOneByOne(""), 10)).toBeNull();
     expect(await readAtMost(null, 10)).toBeNull();

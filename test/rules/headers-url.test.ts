@@ -49,4 +49,8 @@ describe("ports and JSON media types", () => {
     expect(isJsonMediaType("application/json; charset=utf-8", true)).toBe(true);
     expect(isJsonMediaType("text/json")).toBe(false);
   });
+  it("UTF-8 with spaces around the charset's `=` is UTF-8 (tolerant in what we read); another charset so spaced is still refused", () => {
+    for (const type of ["application/json; charset = utf-8", "application/json; charset= UTF-8", 'application/json;charset =  "utf-8" ; x=y']) expect(isJsonMediaType(type, true)).toBe(true);
+    for (const type of ["application/json; charset = latin1", "application/json; charset= utf-16", "application/json; charset = utf-8x"]) expect(isJsonMediaType(type, true)).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 // The one sleep and worker pool: a signal ends a sleep (resolving or rejecting, as asked), and the
 // first failure of a lane stops every lane from taking more work.
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { runLanes, sleep } from "../../src/rules/wait.js";
 
@@ -13,6 +14,19 @@ describe("sleep", () => {
     await expect(resolving).resolves.toBeUndefined();
     await expect(rejecting).rejects.toThrow("stop");
     await expect(sleep(60_000, stop.signal, "resolve")).resolves.toBeUndefined();
+  });
+
+  it("waits past setTimeout's limit (which Node runs after 1 ms) until the signal ends it, leaving no listener", async () => {
+    const stop = new AbortController();
+    let ended = false;
+    const long = sleep(2 ** 31 + 5_000, stop.signal, "resolve").then(() => (ended = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ended).toBe(false);
+    stop.abort();
+    await long;
+    const kept = new AbortController();
+    await sleep(1, kept.signal);
+    expect(getEventListeners(kept.signal, "abort")).toHaveLength(0);
   });
 });
 
